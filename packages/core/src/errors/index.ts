@@ -1,0 +1,1 @@
+export { EdgewayError, isEdgewayError } from './edgeway-error.js';
