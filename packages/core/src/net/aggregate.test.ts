@@ -17,7 +17,10 @@ describe('aggregate', () => {
 
   it('keeps an exact cover when a range is not one block', () => {
     // 10.0.1.0 - 10.0.3.255 is not aligned: /24 + /23
-    expect(strs(aggregate(cs('10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24')))).toEqual(['10.0.1.0/24', '10.0.2.0/23']);
+    expect(strs(aggregate(cs('10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24')))).toEqual([
+      '10.0.1.0/24',
+      '10.0.2.0/23',
+    ]);
   });
 
   it('does not merge non-adjacent blocks or families', () => {
@@ -52,7 +55,9 @@ describe('aggregate', () => {
         const b = out[i]!;
         expect(a.end < b.start).toBe(true);
         if (a.prefixLength === b.prefixLength && a.end + 1n === b.start) {
-          expect(Cidr.of(a.network, a.prefixLength - 1).equals(Cidr.of(b.network, b.prefixLength - 1))).toBe(false);
+          expect(Cidr.of(a.network, a.prefixLength - 1).equals(Cidr.of(b.network, b.prefixLength - 1))).toBe(
+            false,
+          );
         }
       }
     }

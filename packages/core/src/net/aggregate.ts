@@ -1,5 +1,5 @@
 import { Cidr } from './cidr.js';
-import { type IpFamily, IpAddress } from './ip.js';
+import { IpAddress, type IpFamily } from './ip.js';
 
 /** Sorts a copy of `cidrs` by {@link Cidr.compare}: IPv4 first, then address, then larger blocks first. */
 export function sortCidrs(cidrs: Iterable<Cidr>): Cidr[] {

@@ -66,7 +66,10 @@ describe('Cidr math', () => {
     const h = c('10.0.0.9/32');
     expect([h.firstUsable(), h.lastUsable()].map(String)).toEqual(['10.0.0.9', '10.0.0.9']);
     const v6 = c('2001:db8::/64');
-    expect([v6.firstUsable(), v6.lastUsable()].map(String)).toEqual(['2001:db8::1', '2001:db8::ffff:ffff:ffff:ffff']);
+    expect([v6.firstUsable(), v6.lastUsable()].map(String)).toEqual([
+      '2001:db8::1',
+      '2001:db8::ffff:ffff:ffff:ffff',
+    ]);
     const l6 = c('2001:db8::/127');
     expect([l6.firstUsable(), l6.lastUsable()].map(String)).toEqual(['2001:db8::', '2001:db8::1']);
   });
@@ -91,7 +94,13 @@ describe('Cidr math', () => {
   it('sorts by family, address, then larger block first', () => {
     const list = ['10.0.1.0/24', '2001:db8::/32', '10.0.0.0/16', '10.0.0.0/24', '9.0.0.0/8'].map(c);
     list.sort(Cidr.compare);
-    expect(list.map(String)).toEqual(['9.0.0.0/8', '10.0.0.0/16', '10.0.0.0/24', '10.0.1.0/24', '2001:db8::/32']);
+    expect(list.map(String)).toEqual([
+      '9.0.0.0/8',
+      '10.0.0.0/16',
+      '10.0.0.0/24',
+      '10.0.1.0/24',
+      '2001:db8::/32',
+    ]);
   });
 
   it('splits into subnets and finds the nth one, also past 2^64 in IPv6', () => {
@@ -112,11 +121,18 @@ describe('Cidr math', () => {
   });
 
   it('iterates addresses and indexes them', () => {
-    expect(Array.from(c('10.0.0.4/30').addresses(), String)).toEqual(['10.0.0.4', '10.0.0.5', '10.0.0.6', '10.0.0.7']);
+    expect(Array.from(c('10.0.0.4/30').addresses(), String)).toEqual([
+      '10.0.0.4',
+      '10.0.0.5',
+      '10.0.0.6',
+      '10.0.0.7',
+    ]);
     expect(c('10.0.0.0/24').nth(10).toString()).toBe('10.0.0.10');
     expect(c('10.0.0.0/24').indexOf(IpAddress.parse('10.0.0.200'))).toBe(200n);
     expect(errorOf(() => c('10.0.0.0/24').nth(256)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
-    expect(errorOf(() => c('10.0.0.0/24').indexOf(IpAddress.parse('10.0.1.0'))).code).toBe('ERR_CIDR_OUT_OF_RANGE');
+    expect(errorOf(() => c('10.0.0.0/24').indexOf(IpAddress.parse('10.0.1.0'))).code).toBe(
+      'ERR_CIDR_OUT_OF_RANGE',
+    );
   });
 
   it('finds the supernet', () => {

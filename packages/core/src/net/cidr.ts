@@ -1,4 +1,4 @@
-import { familyBits, type IpFamily, IpAddress } from './ip.js';
+import { familyBits, IpAddress, type IpFamily } from './ip.js';
 import { NetError, NetErrorCode } from './net-error.js';
 
 /** Options of {@link Cidr.parse}. */
@@ -69,7 +69,10 @@ export class Cidr {
     }
     const host = hostMask(bits, prefixLength);
     const net = address.value & ~host & maxValue(bits);
-    return new Cidr(net === address.value ? address : IpAddress.fromBigInt(net, address.family), prefixLength);
+    return new Cidr(
+      net === address.value ? address : IpAddress.fromBigInt(net, address.family),
+      prefixLength,
+    );
   }
 
   /** The single-address block `/32` or `/128`. */
@@ -134,7 +137,10 @@ export class Cidr {
       return other.family === this.family && other.value >= this.start && other.value <= this.end;
     }
     return (
-      other.family === this.family && other.prefixLength >= this.prefixLength && other.start >= this.start && other.end <= this.end
+      other.family === this.family &&
+      other.prefixLength >= this.prefixLength &&
+      other.start >= this.start &&
+      other.end <= this.end
     );
   }
 
@@ -228,10 +234,14 @@ export class Cidr {
   /** The enclosing block of length `prefixLength` (≤ this one's). */
   supernet(prefixLength: number): Cidr {
     if (prefixLength > this.prefixLength) {
-      throw new NetError(NetErrorCode.OutOfRange, `/${prefixLength} is not a supernet of ${this.toString()}`, {
-        input: this.toString(),
-        prefixLength,
-      });
+      throw new NetError(
+        NetErrorCode.OutOfRange,
+        `/${prefixLength} is not a supernet of ${this.toString()}`,
+        {
+          input: this.toString(),
+          prefixLength,
+        },
+      );
     }
     return Cidr.of(this.network, prefixLength);
   }
@@ -269,9 +279,13 @@ function splitPrefix(text: string): { address: IpAddress; prefixLength: number }
   }
   const slash = text.indexOf('/');
   if (slash < 0 || slash !== text.lastIndexOf('/')) {
-    throw new NetError(NetErrorCode.InvalidCidr, `invalid CIDR ${JSON.stringify(text)}: expected address/prefix`, {
-      input: text,
-    });
+    throw new NetError(
+      NetErrorCode.InvalidCidr,
+      `invalid CIDR ${JSON.stringify(text)}: expected address/prefix`,
+      {
+        input: text,
+      },
+    );
   }
   const lenText = text.slice(slash + 1);
   if (!/^(0|[1-9][0-9]{0,2})$/.test(lenText)) {

@@ -120,9 +120,7 @@ export class IpAddress {
   toString(): string {
     if (this.#text === undefined) {
       this.#text =
-        this.family === 4
-          ? formatV4(Number(this.value))
-          : Address6.fromBigInt(this.value).correctForm();
+        this.family === 4 ? formatV4(Number(this.value)) : Address6.fromBigInt(this.value).correctForm();
     }
     return this.#text;
   }

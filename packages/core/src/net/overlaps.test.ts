@@ -8,9 +8,9 @@ const pairs = (list: NamedCidr[]) => findOverlaps(list).map((o) => `${o.outer.na
 describe('findOverlaps', () => {
   it('finds nothing among the seed example blocks', () => {
     // SEED.md: VPC 192.168.0.0/16, edge container CIDR 10.0.0.0/16.
-    expect(pairs([n('vpc', '192.168.0.0/16'), n('edge-pods', '10.0.0.0/16'), n('service', '172.16.0.0/16')])).toEqual(
-      [],
-    );
+    expect(
+      pairs([n('vpc', '192.168.0.0/16'), n('edge-pods', '10.0.0.0/16'), n('service', '172.16.0.0/16')]),
+    ).toEqual([]);
   });
 
   it('reports an edge pod CIDR that collides with a data-centre network', () => {
@@ -47,7 +47,8 @@ describe('findOverlaps', () => {
       const expected = new Set<string>();
       for (let i = 0; i < list.length; i++) {
         for (let j = i + 1; j < list.length; j++) {
-          if (list[i]!.cidr.overlaps(list[j]!.cidr)) expected.add([list[i]!.name, list[j]!.name].sort().join('|'));
+          if (list[i]!.cidr.overlaps(list[j]!.cidr))
+            expected.add([list[i]!.name, list[j]!.name].sort().join('|'));
         }
       }
       const got = new Set(findOverlaps(list).map((o) => [o.outer.name, o.inner.name].sort().join('|')));

@@ -1,0 +1,1 @@
+export { type Clock, FakeClock, systemClock, type TimerHandle } from './clock.js';

@@ -1,0 +1,10 @@
+export type {
+  Advertisement,
+  Community,
+  LargeCommunity,
+  Peering,
+  PeeringEvent,
+  PeerState,
+  PeerStatus,
+  ReceivedRoute,
+} from './peering.js';
