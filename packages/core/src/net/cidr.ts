@@ -20,6 +20,7 @@ export class Cidr {
   /** The prefix length, 0..32 or 0..128. */
   readonly prefixLength: number;
   #text: string | undefined;
+  #end: bigint | undefined;
 
   private constructor(network: IpAddress, prefixLength: number) {
     this.network = network;
@@ -101,7 +102,8 @@ export class Cidr {
   }
 
   get end(): bigint {
-    return this.network.value + this.size - 1n;
+    this.#end ??= this.network.value + this.size - 1n;
+    return this.#end;
   }
 
   /** The first address (the network address). */

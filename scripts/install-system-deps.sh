@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages edgeway's tests and lab need. Idempotent; needs root (CI runs as root).
+set -euo pipefail
+if [ "$(id -u)" != 0 ]; then
+  echo "install-system-deps: must run as root (apt-get, network namespaces)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Debian starts daemons on install; the tests start their own, inside their own namespaces.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
+apt-get update -q
+apt-get install -y -q --no-install-recommends iproute2 iputils-ping
