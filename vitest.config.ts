@@ -21,6 +21,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          globalSetup: ['test/root-namespace-guard.ts'],
           include: ['packages/*/src/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           // Namespaces, daemons and kernel state are shared machine resources: run files one at a time.
