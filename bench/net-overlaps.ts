@@ -39,7 +39,9 @@ export async function run(): Promise<void> {
   const aggregateMs = await medianMs(() => {
     merged = aggregate(named.map((n) => n.cidr)).length;
   });
-  console.log(`findOverlaps  10,000 CIDRs: ${overlapsMs.toFixed(2)} ms (${pairs} overlapping pairs)  target ≤ 50 ms`);
+  console.log(
+    `findOverlaps  10,000 CIDRs: ${overlapsMs.toFixed(2)} ms (${pairs} overlapping pairs)  target ≤ 50 ms`,
+  );
   console.log(`aggregate     10,000 CIDRs: ${aggregateMs.toFixed(2)} ms (${merged} blocks out)`);
   benchLine('core_find_overlaps_10k', overlapsMs, 'ms');
   benchLine('core_aggregate_10k', aggregateMs, 'ms');

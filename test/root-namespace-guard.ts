@@ -16,7 +16,9 @@ function snapshot(): Set<string> {
   const out = new Set<string>();
   for (const family of ['-4', '-6']) {
     for (const r of ipJson([family, 'route', 'show', 'table', 'all'])) {
-      out.add(`route ${family} ${r.table ?? 'main'} ${r.type ?? 'unicast'} ${r.dst} ${r.gateway ?? ''} ${r.dev ?? ''} ${r.protocol ?? ''}`);
+      out.add(
+        `route ${family} ${r.table ?? 'main'} ${r.type ?? 'unicast'} ${r.dst} ${r.gateway ?? ''} ${r.dev ?? ''} ${r.protocol ?? ''}`,
+      );
     }
     for (const r of ipJson([family, 'rule', 'show'])) out.add(`rule ${family} ${JSON.stringify(r)}`);
   }
@@ -32,7 +34,9 @@ function ourNamespaces(): string[] {
 
 export default function setup(): () => void {
   if (process.getuid?.() !== 0) {
-    throw new Error('integration tests need root (network namespaces, rtnetlink): run them as root, as CI does');
+    throw new Error(
+      'integration tests need root (network namespaces, rtnetlink): run them as root, as CI does',
+    );
   }
   const before = snapshot();
   const nsBefore = new Set(ourNamespaces());
