@@ -8,23 +8,6 @@
 
 export { type Clock, FakeClock, systemClock, type TimerHandle } from './clock/index.js';
 export { EdgewayError, isEdgewayError } from './errors/index.js';
-export { type Logger, silentLogger } from './logging/index.js';
-export {
-  aggregate,
-  Cidr,
-  type CidrOverlap,
-  type CidrParseOptions,
-  familyBits,
-  findOverlaps,
-  IpAddress,
-  type IpFamily,
-  type NamedCidr,
-  NetError,
-  NetErrorCode,
-  parseInterfaceAddress,
-  rangeToCidrs,
-  sortCidrs,
-} from './net/index.js';
 export {
   type AcquireLeaseOptions,
   AddressPool,
@@ -65,6 +48,23 @@ export {
   type SubnetOrder,
   type SubnetStats,
 } from './ipam/index.js';
+export { type Logger, silentLogger } from './logging/index.js';
+export {
+  aggregate,
+  Cidr,
+  type CidrOverlap,
+  type CidrParseOptions,
+  familyBits,
+  findOverlaps,
+  IpAddress,
+  type IpFamily,
+  type NamedCidr,
+  NetError,
+  NetErrorCode,
+  parseInterfaceAddress,
+  rangeToCidrs,
+  sortCidrs,
+} from './net/index.js';
 export type {
   Advertisement,
   Community,
