@@ -72,7 +72,8 @@ const witness = () =>
   }[];
 const show = (title: string) => {
   console.log(`\n${title} (ip -n ${ns} -j route show):`);
-  for (const r of witness()) console.log(`  ${r.dst.padEnd(16)} via ${(r.gateway ?? '-').padEnd(14)} proto ${r.protocol ?? '-'}`);
+  for (const r of witness())
+    console.log(`  ${r.dst.padEnd(16)} via ${(r.gateway ?? '-').padEnd(14)} proto ${r.protocol ?? '-'}`);
 };
 
 await createNetns(ns);
@@ -84,13 +85,25 @@ try {
   await links.setUp('peer0');
   links.close();
   // A route someone else owns (proto static): reconcile must never touch it.
-  execFileSync('ip', ['-n', ns, 'route', 'add', '203.0.113.0/24', 'via', '198.51.100.254', 'proto', 'static']);
+  execFileSync('ip', [
+    '-n',
+    ns,
+    'route',
+    'add',
+    '203.0.113.0/24',
+    'via',
+    '198.51.100.254',
+    'proto',
+    'static',
+  ]);
 
   const table = await KernelRouteTable.open({ netns: ns });
   try {
     const peers = nodes.filter((n) => n.name !== 'edge-a');
     let result = await reconcile(table, hostGw(peers));
-    console.log(`\nFirst reconcile: +${result.plan.add.length} -${result.plan.remove.length} ~${result.plan.replace.length}`);
+    console.log(
+      `\nFirst reconcile: +${result.plan.add.length} -${result.plan.remove.length} ~${result.plan.replace.length}`,
+    );
     show('Routes');
 
     // edge-d leaves the cluster; edge-c's node IP changes.
@@ -100,13 +113,16 @@ try {
     const dry = await reconcile(table, hostGw(changed), { dryRun: true });
     console.log('\nedge-d left, edge-c moved to 198.51.100.42 — the plan (dry run):');
     for (const r of dry.plan.remove) console.log(`  remove  ${table.format(r)}`);
-    for (const r of dry.plan.replace) console.log(`  replace ${table.format(r.from)}  ->  ${table.format(r.to)}`);
+    for (const r of dry.plan.replace)
+      console.log(`  replace ${table.format(r.from)}  ->  ${table.format(r.to)}`);
     for (const r of dry.plan.keep) console.log(`  keep    ${table.format(r)}`);
     result = await reconcile(table, hostGw(changed));
     if (result.failures.length > 0) throw result.failures[0]!.error;
     show('Routes after the second reconcile (the static route survived)');
     const again = await reconcile(table, hostGw(changed));
-    console.log(`\nThird reconcile is a no-op: ${again.plan.keep.length} kept, ${again.durationMs.toFixed(1)} ms`);
+    console.log(
+      `\nThird reconcile is a no-op: ${again.plan.keep.length} kept, ${again.durationMs.toFixed(1)} ms`,
+    );
   } finally {
     table.close();
   }
