@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Cidr } from '../net/cidr.js';
 import { IpAddress } from '../net/ip.js';
+import { catchError } from '../testing/catch-error.js';
 import { AddressPool } from './address-pool.js';
 import type { IpamOwner } from './ipam.js';
 import { IpamError } from './ipam-error.js';
 
-function codeOf(fn: () => unknown): { code: string; details: Record<string, unknown>; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; details: Record<string, unknown>; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 const own = (containerId: string, ifName = 'eth0'): IpamOwner => ({ containerId, ifName });
 const addr = (pool: AddressPool, owner: IpamOwner, requested?: string): string =>
@@ -44,7 +37,7 @@ describe('AddressPool basics (host-local defaults)', () => {
     expect(got.has('10.244.1.255')).toBe(false);
     expect(got.has('10.244.1.254')).toBe(true);
     expect(pool.free).toBe(0n);
-    const err = codeOf(() => pool.allocate(own('one-too-many')));
+    const err = catchError(() => pool.allocate(own('one-too-many')));
     expect(err).toBeInstanceOf(IpamError);
     expect(err.code).toBe('ERR_POOL_EXHAUSTED');
     expect(err.details.block).toBe('10.244.1.0/24');
@@ -78,7 +71,7 @@ describe('AddressPool basics (host-local defaults)', () => {
     expect(['d', 'e'].map((c) => addr(pool, own(c)))).toEqual(['10.0.0.5', '10.0.0.6']);
     expect(pool.lastReserved?.toString()).toBe('10.0.0.6');
     expect(addr(pool, own('f'))).toBe('10.0.0.2'); // wrapped
-    expect(codeOf(() => pool.allocate(own('g'))).code).toBe('ERR_POOL_EXHAUSTED');
+    expect(catchError(() => pool.allocate(own('g'))).code).toBe('ERR_POOL_EXHAUSTED');
     pool.release(own('b'));
     expect(addr(pool, own('g'))).toBe('10.0.0.3');
   });
@@ -99,7 +92,7 @@ describe('AddressPool basics (host-local defaults)', () => {
     expect(pool.releaseByAddress(IpAddress.parse('10.244.1.200'))?.owner).toEqual(own('x'));
     expect(pool.releaseByAddress('10.244.1.200')).toBeUndefined();
     expect(pool.get(own('x'))).toBeUndefined();
-    expect(codeOf(() => pool.releaseByAddress('fd00::1')).code).toBe('ERR_IPAM_FAMILY_MISMATCH');
+    expect(catchError(() => pool.releaseByAddress('fd00::1')).code).toBe('ERR_IPAM_FAMILY_MISMATCH');
     expect(JSON.parse(JSON.stringify(pool.list()[0]))).toEqual({
       address: '10.244.1.9',
       containerId: 'y',
@@ -109,9 +102,9 @@ describe('AddressPool basics (host-local defaults)', () => {
 
   it('rejects bad owners', () => {
     const pool = new AddressPool('10.244.1.0/24');
-    expect(codeOf(() => pool.allocate(own(''))).code).toBe('ERR_IPAM_OWNER');
-    expect(codeOf(() => pool.allocate(own('c', ''))).code).toBe('ERR_IPAM_OWNER');
-    expect(codeOf(() => pool.allocate({ containerId: 5, ifName: 'eth0' } as never)).code).toBe(
+    expect(catchError(() => pool.allocate(own(''))).code).toBe('ERR_IPAM_OWNER');
+    expect(catchError(() => pool.allocate(own('c', ''))).code).toBe('ERR_IPAM_OWNER');
+    expect(catchError(() => pool.allocate({ containerId: 5, ifName: 'eth0' } as never)).code).toBe(
       'ERR_IPAM_OWNER',
     );
   });
@@ -137,7 +130,7 @@ describe('AddressPool requested addresses', () => {
     ['10.244.1.300', 'ERR_IP_INVALID', undefined],
   ])('refuses %s with %s', (requested, code, reason) => {
     const pool = new AddressPool('10.244.1.0/24', { reserved: ['10.244.1.8/30'] });
-    const err = codeOf(() => pool.allocate(own('a'), { requested }));
+    const err = catchError(() => pool.allocate(own('a'), { requested }));
     expect(err.code).toBe(code);
     expect(err.details.reason).toBe(reason);
     expect(pool.allocated).toBe(0);
@@ -146,7 +139,7 @@ describe('AddressPool requested addresses', () => {
   it('refuses an address taken by another owner, naming it', () => {
     const pool = new AddressPool('10.244.1.0/24');
     addr(pool, own('a'), '10.244.1.20');
-    const err = codeOf(() => pool.allocate(own('b'), { requested: '10.244.1.20' }));
+    const err = catchError(() => pool.allocate(own('b'), { requested: '10.244.1.20' }));
     expect(err.code).toBe('ERR_ADDRESS_TAKEN');
     expect(err.details.owner).toEqual(own('a'));
   });
@@ -154,7 +147,7 @@ describe('AddressPool requested addresses', () => {
   it('refuses another address for an owner that holds one', () => {
     const pool = new AddressPool('10.244.1.0/24');
     addr(pool, own('a'));
-    const err = codeOf(() => pool.allocate(own('a'), { requested: '10.244.1.30' }));
+    const err = catchError(() => pool.allocate(own('a'), { requested: '10.244.1.30' }));
     expect(err.code).toBe('ERR_OWNER_HAS_ADDRESS');
     expect(pool.lookup('10.244.1.30')).toBeUndefined();
   });
@@ -182,8 +175,8 @@ describe('AddressPool options', () => {
       '10.244.1.101',
       '10.244.1.102',
     ]);
-    expect(codeOf(() => pool.allocate(own('d'))).code).toBe('ERR_POOL_EXHAUSTED');
-    expect(codeOf(() => pool.allocate(own('d'), { requested: '10.244.1.50' })).details.reason).toBe(
+    expect(catchError(() => pool.allocate(own('d'))).code).toBe('ERR_POOL_EXHAUSTED');
+    expect(catchError(() => pool.allocate(own('d'), { requested: '10.244.1.50' })).details.reason).toBe(
       'outside-range',
     );
   });
@@ -192,7 +185,7 @@ describe('AddressPool options', () => {
     expect(addr(new AddressPool('10.244.1.0/24', { gateway: null }), own('a'))).toBe('10.244.1.1');
     const pool = new AddressPool('10.244.1.0/24', { gateway: '10.244.1.254', rangeStart: '10.244.1.253' });
     expect(addr(pool, own('a'))).toBe('10.244.1.253');
-    expect(codeOf(() => pool.allocate(own('b'))).code).toBe('ERR_POOL_EXHAUSTED');
+    expect(catchError(() => pool.allocate(own('b'))).code).toBe('ERR_POOL_EXHAUSTED');
     expect(pool.allocate(own('a')).gateway?.toString()).toBe('10.244.1.254');
   });
 
@@ -200,7 +193,7 @@ describe('AddressPool options', () => {
     const pool = new AddressPool('10.0.0.4/30');
     expect(pool.capacity).toBe(1n);
     expect(addr(pool, own('a'))).toBe('10.0.0.6');
-    expect(codeOf(() => pool.allocate(own('b'))).code).toBe('ERR_POOL_EXHAUSTED');
+    expect(catchError(() => pool.allocate(own('b'))).code).toBe('ERR_POOL_EXHAUSTED');
   });
 
   it.each([
@@ -214,7 +207,7 @@ describe('AddressPool options', () => {
     ['nope/24', 'ERR_CIDR_INVALID'],
     ['10.0.0.0', 'ERR_CIDR_INVALID'],
   ])('rejects the block %s with %s', (block, code) => {
-    expect(codeOf(() => new AddressPool(block)).code).toBe(code);
+    expect(catchError(() => new AddressPool(block)).code).toBe(code);
   });
 
   it.each([
@@ -226,7 +219,7 @@ describe('AddressPool options', () => {
     [{ rangeEnd: 'fd00::1' }, 'ERR_IPAM_FAMILY_MISMATCH', 'rangeEnd'],
     [{ reserved: ['fd00::/64'] }, 'ERR_IPAM_FAMILY_MISMATCH', 'reserved'],
   ])('rejects %j with %s', (options, code, field) => {
-    const err = codeOf(() => new AddressPool('10.0.0.0/24', options));
+    const err = catchError(() => new AddressPool('10.0.0.0/24', options));
     expect(err.code).toBe(code);
     expect(err.details.field).toBe(field);
   });
@@ -244,13 +237,13 @@ describe('AddressPool IPv6 and large blocks', () => {
       'fd00:10:244:1:ffff:ffff:ffff:ffff',
     );
     expect(addr(pool, own('c'))).toBe('fd00:10:244:1::3'); // wrapped past the end, ::2 is taken
-    expect(codeOf(() => pool.allocate(own('d'), { requested: 'fd00:10:244:1::' })).details.reason).toBe(
+    expect(catchError(() => pool.allocate(own('d'), { requested: 'fd00:10:244:1::' })).details.reason).toBe(
       'network',
     );
-    expect(codeOf(() => pool.allocate(own('d'), { requested: 'fd00:10:244:1::1' })).details.reason).toBe(
+    expect(catchError(() => pool.allocate(own('d'), { requested: 'fd00:10:244:1::1' })).details.reason).toBe(
       'gateway',
     );
-    expect(codeOf(() => pool.allocate(own('d'), { requested: 'fd00:10:244:2::1' })).code).toBe(
+    expect(catchError(() => pool.allocate(own('d'), { requested: 'fd00:10:244:2::1' })).code).toBe(
       'ERR_ADDRESS_OUTSIDE_BLOCK',
     );
     expect(pool.release(own('a'))?.address.toString()).toBe('fd00:10:244:1::2');
@@ -268,22 +261,22 @@ describe('AddressPool IPv6 and large blocks', () => {
     });
     expect(pool.capacity).toBe(3n);
     expect(['a', 'b', 'c'].map((c) => addr(pool, own(c)))).toEqual(['fd00::10', 'fd00::12', 'fd00::13']);
-    expect(codeOf(() => pool.allocate(own('d'))).code).toBe('ERR_POOL_EXHAUSTED');
-    expect(codeOf(() => pool.allocate(own('d'), { requested: 'fd00::11' })).details.reason).toBe('reserved');
+    expect(catchError(() => pool.allocate(own('d'))).code).toBe('ERR_POOL_EXHAUSTED');
+    expect(catchError(() => pool.allocate(own('d'), { requested: 'fd00::11' })).details.reason).toBe('reserved');
   });
 
   it('a small IPv6 block is dense and uses its last address', () => {
     const pool = new AddressPool('fd00::/126'); // ::0 network, ::1 gateway, ::2 and ::3 for pods
     expect(['a', 'b'].map((c) => addr(pool, own(c)))).toEqual(['fd00::2', 'fd00::3']);
     expect(pool.allocate(own('a')).offset).toBe(2);
-    expect(codeOf(() => pool.allocate(own('c'))).code).toBe('ERR_POOL_EXHAUSTED');
+    expect(catchError(() => pool.allocate(own('c'))).code).toBe('ERR_POOL_EXHAUSTED');
   });
 
   it('a huge IPv4 block (/7) is sparse and still keeps the broadcast address out', () => {
     const pool = new AddressPool('10.0.0.0/7');
     expect(addr(pool, own('a'))).toBe('10.0.0.2');
     expect(addr(pool, own('b'), '11.255.255.254')).toBe('11.255.255.254');
-    expect(codeOf(() => pool.allocate(own('c'), { requested: '11.255.255.255' })).details.reason).toBe(
+    expect(catchError(() => pool.allocate(own('c'), { requested: '11.255.255.255' })).details.reason).toBe(
       'broadcast',
     );
     expect(addr(pool, own('c'))).toBe('10.0.0.3');

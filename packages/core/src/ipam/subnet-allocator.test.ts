@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Cidr } from '../net/cidr.js';
+import { catchError } from '../testing/catch-error.js';
 import { IpamError } from './ipam-error.js';
 import { defaultSubnetLength, SubnetAllocator } from './subnet-allocator.js';
 
 /** Runs `fn`, expecting an error with `code`; returns it for further checks. */
-function codeOf(fn: () => unknown): { code: string; details: Record<string, unknown>; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; details: Record<string, unknown>; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 const s = (c: { subnet: Cidr } | undefined): string | undefined => c?.subnet.toString();
 
@@ -32,7 +25,7 @@ describe('defaultSubnetLength (flannel CheckNetworkConfig)', () => {
   });
 
   it.each(['10.0.0.0/29', '10.0.0.0/32', 'fd00::/125'])('%s is too small', (network) => {
-    const err = codeOf(() => new SubnetAllocator({ network }));
+    const err = catchError(() => new SubnetAllocator({ network }));
     expect(err.code).toBe('ERR_IPAM_CONFIG');
     expect(err.details.field).toBe('network');
   });
@@ -62,7 +55,7 @@ describe('SubnetAllocator bounds', () => {
       '10.0.6.0/24',
       '10.0.7.0/24',
     ]);
-    const err = codeOf(() => a.acquire('n4'));
+    const err = catchError(() => a.acquire('n4'));
     expect(err).toBeInstanceOf(IpamError);
     expect(err.code).toBe('ERR_SUBNETS_EXHAUSTED');
     expect(err.details.network).toBe('10.0.0.0/16');
@@ -75,13 +68,13 @@ describe('SubnetAllocator bounds', () => {
     expect(s(a.acquire('x'))).toBe('10.0.64.0/18');
     expect(s(a.acquire('y'))).toBe('10.0.128.0/18');
     expect(s(a.acquire('z'))).toBe('10.0.192.0/18');
-    expect(codeOf(() => a.acquire('w')).code).toBe('ERR_SUBNETS_EXHAUSTED');
+    expect(catchError(() => a.acquire('w')).code).toBe('ERR_SUBNETS_EXHAUSTED');
     const b = new SubnetAllocator({ network: '10.0.0.0/16', subnetLength: 30 });
     expect(s(b.acquire('x'))).toBe('10.0.0.4/30');
   });
 
   it.each([17, 31, 32, 24.5, -1])('rejects SubnetLen %s for a /16', (subnetLength) => {
-    const err = codeOf(() => new SubnetAllocator({ network: '10.0.0.0/16', subnetLength }));
+    const err = catchError(() => new SubnetAllocator({ network: '10.0.0.0/16', subnetLength }));
     expect(err.code).toBe('ERR_IPAM_CONFIG');
     expect(err.details.field).toBe('subnetLength');
   });
@@ -94,7 +87,7 @@ describe('SubnetAllocator bounds', () => {
     [{ subnetMin: 'fd00::' }, 'ERR_IPAM_FAMILY_MISMATCH', 'subnetMin'],
     [{ reserved: ['fd00::/64'] }, 'ERR_IPAM_FAMILY_MISMATCH', 'reserved'],
   ])('rejects bounds %j with %s', (options, code, field) => {
-    const err = codeOf(() => new SubnetAllocator({ network: '10.0.0.0/16', ...options }));
+    const err = catchError(() => new SubnetAllocator({ network: '10.0.0.0/16', ...options }));
     expect(err.code).toBe(code);
     expect(err.details.field).toBe(field);
   });
@@ -105,18 +98,18 @@ describe('SubnetAllocator bounds', () => {
     ['10.0.0/16', 'ERR_CIDR_INVALID'],
     ['10.0.0.0', 'ERR_CIDR_INVALID'],
   ])('rejects the network %s with %s', (network, code) => {
-    expect(codeOf(() => new SubnetAllocator({ network })).code).toBe(code);
+    expect(catchError(() => new SubnetAllocator({ network })).code).toBe(code);
   });
 
   it('rejects a bound with host bits through the net layer', () => {
-    expect(codeOf(() => new SubnetAllocator({ network: '10.0.0.0/16', subnetMin: '10.0.5.0/23' })).code).toBe(
+    expect(catchError(() => new SubnetAllocator({ network: '10.0.0.0/16', subnetMin: '10.0.5.0/23' })).code).toBe(
       'ERR_CIDR_HOST_BITS',
     );
   });
 
   it('rejects empty node names', () => {
     const a = new SubnetAllocator({ network: '10.0.0.0/16' });
-    expect(codeOf(() => a.acquire('')).code).toBe('ERR_IPAM_OWNER');
+    expect(catchError(() => a.acquire('')).code).toBe('ERR_IPAM_OWNER');
   });
 });
 
@@ -140,7 +133,7 @@ describe('SubnetAllocator reserved ranges', () => {
   it('is exhausted at once when the whole range is reserved', () => {
     const a = new SubnetAllocator({ network: '10.0.0.0/16', reserved: ['10.0.0.0/8'] });
     expect(a.stats().free).toBe(0n);
-    expect(codeOf(() => a.acquire('a')).code).toBe('ERR_SUBNETS_EXHAUSTED');
+    expect(catchError(() => a.acquire('a')).code).toBe('ERR_SUBNETS_EXHAUSTED');
   });
 });
 
@@ -176,7 +169,7 @@ describe('SubnetAllocator release and stickiness', () => {
     a.release('a');
     expect(s(a.acquire('c'))).toBe('10.0.3.0/24');
     expect(s(a.acquire('d'))).toBe('10.0.1.0/24'); // wrapped
-    expect(codeOf(() => a.acquire('e')).code).toBe('ERR_SUBNETS_EXHAUSTED');
+    expect(catchError(() => a.acquire('e')).code).toBe('ERR_SUBNETS_EXHAUSTED');
   });
 
   it('prefers a compatible free previous block (flannel subnet.env), ignores others', () => {
@@ -237,7 +230,7 @@ describe('SubnetAllocator restore', () => {
 
   it('assign throws the typed error', () => {
     const a = new SubnetAllocator({ network: '10.0.0.0/16' });
-    const err = codeOf(() => a.assign('n', Cidr.parse('10.1.0.0/24')));
+    const err = catchError(() => a.assign('n', Cidr.parse('10.1.0.0/24')));
     expect(err.code).toBe('ERR_SUBNET_UNAVAILABLE');
     expect(err.details.reason).toBe('outside-network');
   });
@@ -273,7 +266,7 @@ describe('SubnetAllocator IPv6', () => {
     });
     expect(s(b.acquire('x'))).toBe('fd00:0:0:fffe::/64');
     expect(s(b.acquire('y'))).toBe('fd00:0:0:ffff::/64');
-    expect(codeOf(() => b.acquire('z')).code).toBe('ERR_SUBNETS_EXHAUSTED');
+    expect(catchError(() => b.acquire('z')).code).toBe('ERR_SUBNETS_EXHAUSTED');
     b.release('x');
     expect(s(b.acquire('z'))).toBe('fd00:0:0:fffe::/64');
   });

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { catchError } from '../testing/catch-error.js';
 import { Cidr, parseInterfaceAddress } from './cidr.js';
 import { IpAddress } from './ip.js';
 
 const c = (s: string) => Cidr.parse(s);
 
-function errorOf(fn: () => unknown): { code: string; details: Record<string, unknown>; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    return err as { code: string; details: Record<string, unknown>; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('Cidr.parse', () => {
   it('gives the canonical form', () => {
@@ -22,7 +15,7 @@ describe('Cidr.parse', () => {
   });
 
   it('rejects host bits in strict mode and names the block meant', () => {
-    const err = errorOf(() => c('10.0.0.1/16'));
+    const err = catchError(() => c('10.0.0.1/16'));
     expect(err.code).toBe('ERR_CIDR_HOST_BITS');
     expect(err.details).toMatchObject({ input: '10.0.0.1/16', expected: '10.0.0.0/16' });
     expect(Cidr.parse('10.0.0.1/16', { strict: false }).toString()).toBe('10.0.0.0/16');
@@ -39,7 +32,7 @@ describe('Cidr.parse', () => {
     ['2001:db8::/129', 'ERR_CIDR_PREFIX_RANGE'],
     ['2001:db8::/1000', 'ERR_CIDR_INVALID'],
   ])('rejects %j with %s', (text, code) => {
-    const err = errorOf(() => c(text));
+    const err = catchError(() => c(text));
     expect(err.code).toBe(code);
     expect(err.details.input).toBe(text);
     expect(err.message).toContain(text);
@@ -116,8 +109,8 @@ describe('Cidr math', () => {
     expect(v6.subnetCount(128)).toBe(1n << 96n);
     expect(v6.nthSubnet(64, (1n << 32n) - 1n).toString()).toBe('2001:db8:ffff:ffff::/64');
     expect(v6.subnetIndex(c('2001:db8:0:5::/64'))).toBe(5n);
-    expect(errorOf(() => c('10.0.0.0/16').nthSubnet(24, 256)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
-    expect(errorOf(() => c('10.0.0.0/16').subnetCount(8)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
+    expect(catchError(() => c('10.0.0.0/16').nthSubnet(24, 256)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
+    expect(catchError(() => c('10.0.0.0/16').subnetCount(8)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
   });
 
   it('iterates addresses and indexes them', () => {
@@ -129,14 +122,14 @@ describe('Cidr math', () => {
     ]);
     expect(c('10.0.0.0/24').nth(10).toString()).toBe('10.0.0.10');
     expect(c('10.0.0.0/24').indexOf(IpAddress.parse('10.0.0.200'))).toBe(200n);
-    expect(errorOf(() => c('10.0.0.0/24').nth(256)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
-    expect(errorOf(() => c('10.0.0.0/24').indexOf(IpAddress.parse('10.0.1.0'))).code).toBe(
+    expect(catchError(() => c('10.0.0.0/24').nth(256)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
+    expect(catchError(() => c('10.0.0.0/24').indexOf(IpAddress.parse('10.0.1.0'))).code).toBe(
       'ERR_CIDR_OUT_OF_RANGE',
     );
   });
 
   it('finds the supernet', () => {
     expect(c('10.0.37.0/24').supernet(16).toString()).toBe('10.0.0.0/16');
-    expect(errorOf(() => c('10.0.0.0/16').supernet(24)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
+    expect(catchError(() => c('10.0.0.0/16').supernet(24)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
   });
 });

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { catchError } from '../testing/catch-error.js';
 import { IpAddress } from './ip.js';
 import { NetErrorCode } from './net-error.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown): string => catchError(fn).code;
 
 describe('IpAddress', () => {
   it('parses IPv4 into its integer value and prints it back', () => {
