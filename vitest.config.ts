@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const alias = {
   '@edgeway/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
-  '@edgeway/cloud-emulator': fileURLToPath(new URL('./packages/cloud-emulator/src/index.ts', import.meta.url)),
+  '@edgeway/cloud-emulator': fileURLToPath(
+    new URL('./packages/cloud-emulator/src/index.ts', import.meta.url),
+  ),
 };
 
 export default defineConfig({

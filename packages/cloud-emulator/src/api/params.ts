@@ -52,7 +52,10 @@ export class Params {
     if (!/^-?\d+$/.test(v)) throw apiErrors.invalidParameter(name, 'must be an integer');
     const n = Number(v);
     if ((options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-      throw apiErrors.invalidParameter(name, `must be between ${options.min ?? '-∞'} and ${options.max ?? '∞'}`);
+      throw apiErrors.invalidParameter(
+        name,
+        `must be between ${options.min ?? '-∞'} and ${options.max ?? '∞'}`,
+      );
     }
     return n;
   }

@@ -6,7 +6,6 @@ import { AddressPool } from './address-pool.js';
 import type { IpamOwner } from './ipam.js';
 import { IpamError } from './ipam-error.js';
 
-
 const own = (containerId: string, ifName = 'eth0'): IpamOwner => ({ containerId, ifName });
 const addr = (pool: AddressPool, owner: IpamOwner, requested?: string): string =>
   pool.allocate(owner, requested === undefined ? undefined : { requested }).address.toString();
@@ -262,7 +261,9 @@ describe('AddressPool IPv6 and large blocks', () => {
     expect(pool.capacity).toBe(3n);
     expect(['a', 'b', 'c'].map((c) => addr(pool, own(c)))).toEqual(['fd00::10', 'fd00::12', 'fd00::13']);
     expect(catchError(() => pool.allocate(own('d'))).code).toBe('ERR_POOL_EXHAUSTED');
-    expect(catchError(() => pool.allocate(own('d'), { requested: 'fd00::11' })).details.reason).toBe('reserved');
+    expect(catchError(() => pool.allocate(own('d'), { requested: 'fd00::11' })).details.reason).toBe(
+      'reserved',
+    );
   });
 
   it('a small IPv6 block is dense and uses its last address', () => {

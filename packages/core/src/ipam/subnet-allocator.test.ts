@@ -102,9 +102,9 @@ describe('SubnetAllocator bounds', () => {
   });
 
   it('rejects a bound with host bits through the net layer', () => {
-    expect(catchError(() => new SubnetAllocator({ network: '10.0.0.0/16', subnetMin: '10.0.5.0/23' })).code).toBe(
-      'ERR_CIDR_HOST_BITS',
-    );
+    expect(
+      catchError(() => new SubnetAllocator({ network: '10.0.0.0/16', subnetMin: '10.0.5.0/23' })).code,
+    ).toBe('ERR_CIDR_HOST_BITS');
   });
 
   it('rejects empty node names', () => {

@@ -5,7 +5,6 @@ import { IpAddress } from './ip.js';
 
 const c = (s: string) => Cidr.parse(s);
 
-
 describe('Cidr.parse', () => {
   it('gives the canonical form', () => {
     expect(c('10.0.0.0/16').toString()).toBe('10.0.0.0/16');
