@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const alias = {
-  '@edgeway/core': fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
-  '@edgeway/cloud-emulator': fileURLToPath(
-    new URL('./packages/cloud-emulator/src/index.ts', import.meta.url),
-  ),
-};
+// Tests import every workspace package from its source, so no build is needed before `vitest`.
+const packages = ['core', 'cloud-emulator', 'kube-fake', 'flannel-backend'];
+const alias = Object.fromEntries(
+  packages.map((p) => [
+    `@edgeway/${p}`,
+    fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)),
+  ]),
+);
 
 export default defineConfig({
   resolve: { alias },

@@ -12,4 +12,6 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   chmod +x /usr/sbin/policy-rc.d
 fi
 apt-get update -q
-apt-get install -y -q --no-install-recommends iproute2 iputils-ping
+# iproute2: namespaces and witnesses; iptables: masquerade rules; containernetworking-plugins: the reference
+# bridge + host-local CNI plugins that subnet.env drives.
+apt-get install -y -q --no-install-recommends iproute2 iputils-ping iptables containernetworking-plugins
