@@ -3,6 +3,7 @@
 import { FakeClock } from '@edgeway/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../emulator.js';
+import { failure as sdkError } from '../server/sdk-test-support.js';
 import { testEcsTopology, testVpcTopology } from './ecs-fixtures.test-support.js';
 
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
@@ -49,18 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu?.close();
 });
-
-/** The SDK error of a call that must fail. */
-async function sdkError(
-  call: Promise<unknown>,
-): Promise<{ code: string; statusCode: number; message: string }> {
-  try {
-    await call;
-  } catch (err) {
-    return err as { code: string; statusCode: number; message: string };
-  }
-  throw new Error('the call succeeded');
-}
 
 async function availableIps(vSwitchId: string): Promise<number> {
   const res = await vpc.describeVSwitches(

@@ -3,6 +3,7 @@
 import { FakeClock } from '@edgeway/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../emulator.js';
+import { failure as sdkError } from '../server/sdk-test-support.js';
 import type { ChangeEvent } from '../state/events.js';
 import { TEST_TIMINGS, TOPOLOGY } from './vpc-test-support.js';
 import type { VpcTopologyInput } from './vpc-topology.js';
@@ -48,18 +49,6 @@ async function start(topology: VpcTopologyInput = TOPOLOGY) {
   const events: ChangeEvent[] = [];
   emu.subscribe((e) => events.push(e));
   return { emu, clock, client, V, events };
-}
-
-/** The SDK error of a call that must fail. */
-async function sdkError(
-  call: Promise<unknown>,
-): Promise<{ code: string; statusCode: number; message: string }> {
-  try {
-    await call;
-  } catch (err) {
-    return err as { code: string; statusCode: number; message: string };
-  }
-  throw new Error('the call succeeded');
 }
 
 describe('VPC API through the official SDK', () => {
