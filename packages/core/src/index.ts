@@ -190,6 +190,7 @@ export type {
   ReceivedRoute,
 } from './peering/index.js';
 export {
+  CachedRouteTable,
   isEmptyPlan,
   MemoryRouteTable,
   type MemoryRouteTableOptions,

@@ -134,7 +134,6 @@ export {
 export {
   type AdvertisementOptions,
   advertisementsFor,
-  CachedRouteTable,
   DEFAULT_BLACKHOLE_METRIC,
   HOST_GW_BACKEND_TYPES,
   HostGwRouteManager,

@@ -1,3 +1,4 @@
+export { CachedRouteTable } from './cached-route-table.js';
 export { MemoryRouteTable, type MemoryRouteTableOptions } from './memory-route-table.js';
 export { isEmptyPlan, planRoutes, type Replacement, type RouteModel, type RoutePlan } from './plan.js';
 export {

@@ -3,7 +3,6 @@
  * and the manager that keeps a kernel table at the desired routes.
  * @module
  */
-export { CachedRouteTable } from './cached-route-table.js';
 export {
   type AdvertisementOptions,
   advertisementsFor,

@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  CachedRouteTable,
   type Clock,
   type KernelRoute,
   KernelRouteTable,
@@ -21,7 +22,6 @@ import {
   silentLogger,
   systemClock,
 } from '@edgeway/core';
-import { CachedRouteTable } from './cached-route-table.js';
 import {
   HostGwRouteMemo,
   type HostGwRouteOptions,

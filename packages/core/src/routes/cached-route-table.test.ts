@@ -1,6 +1,6 @@
-import { MemoryRouteTable } from '@edgeway/core';
 import { describe, expect, it } from 'vitest';
 import { CachedRouteTable } from './cached-route-table.js';
+import { MemoryRouteTable } from './memory-route-table.js';
 
 interface R {
   dst: string;
