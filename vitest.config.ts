@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import every workspace package from its source, so no build is needed before `vitest`.
-const packages = ['core', 'cloud-emulator', 'kube-fake', 'flannel-backend'];
+const packages = ['core', 'cloud-emulator', 'kube-fake', 'flannel-backend', 'bgp'];
 const alias = Object.fromEntries(
   packages.map((p) => [
     `@edgeway/${p}`,
