@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Cidr } from '../net/cidr.js';
 import { IpAddress } from '../net/ip.js';
-import { catchError } from '../testing/catch-error.js';
+import { catchError } from '../testing/catch-error.test-support.js';
 import { AddressPool } from './address-pool.js';
 import type { IpamOwner } from './ipam.js';
 import { IpamError } from './ipam-error.js';

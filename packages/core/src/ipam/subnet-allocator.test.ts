@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Cidr } from '../net/cidr.js';
-import { catchError } from '../testing/catch-error.js';
+import { catchError } from '../testing/catch-error.test-support.js';
 import { IpamError } from './ipam-error.js';
 import { defaultSubnetLength, SubnetAllocator } from './subnet-allocator.js';
 

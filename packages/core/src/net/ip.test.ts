@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchError } from '../testing/catch-error.js';
+import { catchError } from '../testing/catch-error.test-support.js';
 import { IpAddress } from './ip.js';
 import { NetErrorCode } from './net-error.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEmptyPlan, planRoutes } from './plan.js';
-import type { TestRoute } from './test-routes.js';
+import type { TestRoute } from './test-routes.test-support.js';
 
 const model = { key: (r: TestRoute) => r.dst, equals: (a: TestRoute, b: TestRoute) => a.via === b.via };
 const r = (dst: string, via: string): TestRoute => ({ dst, via });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile } from './reconcile.js';
-import { type TestRoute, testTable } from './test-routes.js';
+import { type TestRoute, testTable } from './test-routes.test-support.js';
 
 const r = (dst: string, via: string): TestRoute => ({ dst, via });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/clock.js';
 import { RouteReconciler } from './route-reconciler.js';
-import { type TestRoute, testTable } from './test-routes.js';
+import { type TestRoute, testTable } from './test-routes.test-support.js';
 
 const r = (dst: string, via: string): TestRoute => ({ dst, via });
 const flush = () => new Promise((resolve) => setImmediate(resolve));
