@@ -8,6 +8,7 @@
 
 export { type Clock, FakeClock, systemClock, type TimerHandle } from './clock/index.js';
 export { EdgewayError, isEdgewayError } from './errors/index.js';
+export { atomicTempPrefix, type WriteFileAtomicOptions, writeFileAtomic } from './fs/index.js';
 export {
   type AcquireLeaseOptions,
   AddressPool,

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { atomicTempPrefix, writeFileAtomic } from '../fs/write-file-atomic.js';
 import { FileLock } from './file-lock.js';
 import { IpamError, IpamErrorCode } from './ipam-error.js';
 
@@ -176,30 +176,10 @@ export class FileStore<T> {
 
   async #write(value: T): Promise<void> {
     const data = `${JSON.stringify(this.#codec.encode(value), null, 1)}\n`;
-    const dir = dirname(this.path);
-    const tmp = join(dir, `${tempPrefix(this.path)}${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
-      const fh = await open(tmp, 'wx', this.#mode);
-      try {
-        await fh.writeFile(data, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
+      await writeFileAtomic(this.path, data, { mode: this.#mode, tempPrefix: tempPrefix(this.path) });
     } catch (cause) {
-      await unlink(tmp).catch(() => undefined);
       throw ioError(`cannot write ${this.path}`, this.path, cause);
-    }
-    try {
-      const dh = await open(dir, 'r');
-      try {
-        await dh.sync();
-      } finally {
-        await dh.close();
-      }
-    } catch (cause) {
-      throw ioError(`cannot fsync the directory of ${this.path}`, this.path, cause);
     }
   }
 
@@ -219,9 +199,7 @@ export class FileStore<T> {
 }
 
 /** Name prefix of a store's temporary files: hidden, in the same directory (so `rename` is atomic). */
-export function tempPrefix(path: string): string {
-  return `.${basename(path)}.tmp-`;
-}
+export const tempPrefix = atomicTempPrefix;
 
 function corrupt(file: string, reason: string, cause: unknown): IpamError {
   return new IpamError(

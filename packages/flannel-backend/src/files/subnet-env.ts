@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { Cidr, type IpAddress, parseInterfaceAddress } from '@edgeway/core';
+import { readFile } from 'node:fs/promises';
+import {
+  Cidr,
+  writeFileAtomic as coreWriteFileAtomic,
+  type IpAddress,
+  parseInterfaceAddress,
+} from '@edgeway/core';
 import { DEFAULT_SUBNET_FILE } from '../config/edgeway-options.js';
 import type { FlannelNetConfig } from '../config/net-conf.js';
 import { FlannelError, FlannelErrorCode } from '../errors.js';
@@ -196,39 +199,19 @@ export async function readSubnetEnv(path: string = DEFAULT_SUBNET_FILE): Promise
 }
 
 /**
- * Writes `data` to `path` atomically (temporary file in the same directory + fsync + chmod + rename + directory
- * fsync). Exported for other flannel-compatible files.
+ * Writes `data` to `path` atomically with core's `writeFileAtomic` (creating the directory), as a `FlannelError`
+ * on failure. Exported for other flannel-compatible files.
  * @throws FlannelError `ERR_SUBNET_FILE` naming the path.
  */
 export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await mkdir(dir, { recursive: true, mode: 0o755 });
-    const fh = await open(tmp, 'wx', mode);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await chmod(tmp, mode);
-    await rename(tmp, path);
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
+    await coreWriteFileAtomic(path, data, { mode, createDir: true });
   } catch (cause) {
-    await rm(tmp, { force: true }).catch(() => {});
     throw new FlannelError(
       FlannelErrorCode.SubnetFile,
       `cannot write ${path}: ${(cause as Error).message}`,
       { path },
-      {
-        cause,
-      },
+      { cause },
     );
   }
 }

@@ -1,0 +1,1 @@
+export { atomicTempPrefix, type WriteFileAtomicOptions, writeFileAtomic } from './write-file-atomic.js';
