@@ -1,4 +1,5 @@
-import { CeaseSubcode, ErrorCode, type FsmStateName } from './fsm-types.js';
+import { CeaseSubcode, ErrorCode } from '../notification-codes.js';
+import type { FsmStateName } from './fsm-types.js';
 
 /** Which of the two connections to one peer: the one we initiated, or the one the peer initiated. */
 export type ConnectionSide = 'ours' | 'theirs';

@@ -151,32 +151,10 @@ export const DEFAULT_FSM_CONFIG: FsmConfig = {
   passive: false,
 };
 
-/** NOTIFICATION error codes used by the FSM (RFC 4271 §4.5). */
-export const ErrorCode = {
-  MessageHeader: 1,
-  OpenMessage: 2,
-  UpdateMessage: 3,
-  HoldTimerExpired: 4,
-  FiniteStateMachine: 5,
-  Cease: 6,
-} as const;
-
 /** FSM Error subcodes (RFC 6608 §3). */
 export const FsmErrorSubcode = {
   Unspecified: 0,
   UnexpectedInOpenSent: 1,
   UnexpectedInOpenConfirm: 2,
   UnexpectedInEstablished: 3,
-} as const;
-
-/** Cease subcodes (RFC 4486 §4). */
-export const CeaseSubcode = {
-  MaximumPrefixesReached: 1,
-  AdministrativeShutdown: 2,
-  PeerDeconfigured: 3,
-  AdministrativeReset: 4,
-  ConnectionRejected: 5,
-  OtherConfigurationChange: 6,
-  ConnectionCollisionResolution: 7,
-  OutOfResources: 8,
 } as const;

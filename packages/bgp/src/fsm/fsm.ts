@@ -1,7 +1,6 @@
+import { CeaseSubcode, ErrorCode } from '../notification-codes.js';
 import {
-  CeaseSubcode,
   DEFAULT_FSM_CONFIG,
-  ErrorCode,
   type FsmAction,
   type FsmConfig,
   FsmErrorSubcode,
@@ -127,7 +126,7 @@ function toOpenSent(s: FsmState): FsmResult {
 }
 
 function fsmError(subcode: number): WireError {
-  return { code: ErrorCode.FiniteStateMachine, subcode };
+  return { code: ErrorCode.FsmError, subcode };
 }
 
 function cease(subcode: number): WireError {

@@ -1,15 +1,7 @@
 import { EdgewayError } from '@edgeway/core';
+import { CeaseSubcode, ErrorCode } from '../notification-codes.js';
 
-/** NOTIFICATION error codes (RFC 4271 §4.5; Cease from RFC 4271 §6.7; Route Refresh from RFC 7313 §5). */
-export const ErrorCode = {
-  MessageHeader: 1,
-  OpenMessage: 2,
-  UpdateMessage: 3,
-  HoldTimerExpired: 4,
-  FsmError: 5,
-  Cease: 6,
-  RouteRefresh: 7,
-} as const;
+export { CeaseSubcode, ErrorCode };
 
 /** Message Header Error subcodes (RFC 4271 §4.5). */
 export const HeaderSubcode = {
@@ -41,20 +33,6 @@ export const UpdateSubcode = {
   OptionalAttributeError: 9,
   InvalidNetworkField: 10,
   MalformedAsPath: 11,
-} as const;
-
-/** Cease subcodes (RFC 4486 §4, RFC 8203). */
-export const CeaseSubcode = {
-  MaximumPrefixesReached: 1,
-  AdministrativeShutdown: 2,
-  PeerDeconfigured: 3,
-  AdministrativeReset: 4,
-  ConnectionRejected: 5,
-  OtherConfigurationChange: 6,
-  ConnectionCollisionResolution: 7,
-  OutOfResources: 8,
-  HardReset: 9,
-  BfdDown: 10,
 } as const;
 
 /** Error handling approach for a malformed UPDATE (RFC 7606 §2). */
