@@ -82,21 +82,18 @@ export interface EmulatorTarget {
   readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
 }
 
+/** The SDK `Config` options that point a client at an emulator (`extra` merged last). */
+function configFor(emu: EmulatorTarget, extra: Record<string, unknown>): Record<string, unknown> {
+  return { ...emu.credentials, endpoint: emu.endpoint, protocol: 'http', regionId: 'cn-hangzhou', ...extra };
+}
+
 /** An official VPC client for an emulator (`extra` is merged into the SDK `Config`). */
 export async function vpcClient(
   emu: EmulatorTarget,
   extra: Record<string, unknown> = {},
 ): Promise<VpcClient> {
   const { Vpc, Config } = await loadSdk();
-  return new Vpc(
-    new Config({
-      ...emu.credentials,
-      endpoint: emu.endpoint,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-      ...extra,
-    }),
-  );
+  return new Vpc(new Config(configFor(emu, extra)));
 }
 
 /** An official ECS client for an emulator. */
@@ -105,15 +102,7 @@ export async function ecsClient(
   extra: Record<string, unknown> = {},
 ): Promise<EcsClient> {
   const { Ecs, Config } = await loadSdk();
-  return new Ecs(
-    new Config({
-      ...emu.credentials,
-      endpoint: emu.endpoint,
-      protocol: 'http',
-      regionId: 'cn-hangzhou',
-      ...extra,
-    }),
-  );
+  return new Ecs(new Config(configFor(emu, extra)));
 }
 
 /**
