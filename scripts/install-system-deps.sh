@@ -14,4 +14,8 @@ fi
 apt-get update -q
 # iproute2: namespaces and witnesses; iptables: masquerade rules; containernetworking-plugins: the reference
 # bridge + host-local CNI plugins that subnet.env drives.
-apt-get install -y -q --no-install-recommends iproute2 iputils-ping iptables containernetworking-plugins
+# bird2, frr, gobgpd, exabgp: the real BGP peers of @edgeway/bgp's interop tests and benchmarks (started by the
+# tests themselves, unprivileged, inside the tests' namespaces); golang-github-osrg-gobgp-dev ships GoBGP's gRPC
+# protos, through which the benchmark loads routes into gobgpd.
+apt-get install -y -q --no-install-recommends iproute2 iputils-ping iptables containernetworking-plugins \
+  bird2 frr gobgpd exabgp golang-github-osrg-gobgp-dev
