@@ -27,7 +27,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           globalSetup: ['test/root-namespace-guard.ts'],
-          include: ['packages/*/src/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
+          include: [
+            'packages/*/src/**/*.integration.test.ts',
+            'packages/*/test-support/**/*.integration.test.ts',
+            'test/**/*.integration.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/dist/**'],
           // Namespaces, daemons and kernel state are shared machine resources: run files one at a time.
           fileParallelism: false,
