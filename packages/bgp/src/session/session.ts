@@ -284,7 +284,7 @@ export class BgpSession {
 
   #requireEstablished(): Connection {
     const conn = this.#established;
-    if (!conn || conn.fsm.name !== 'Established' || conn.closing) {
+    if (conn?.fsm.name !== 'Established' || conn.closing) {
       throw new SessionError(
         SessionErrorCode.NotEstablished,
         `session ${this.config.name} is ${this.#state}, not Established`,
