@@ -256,6 +256,7 @@ describe('BgpSession against a raw peer', () => {
     expect(s.negotiated).toMatchObject({ holdTime: 3, keepaliveTime: 1 });
     const downs: SessionDown[] = [];
     s.on('down', (d) => downs.push(d));
+    await peer.next('keepalive');
     const before = peer.messages.filter((m) => m.type === 'keepalive').length;
     clock.advance(2999);
     await peer.waitFor(

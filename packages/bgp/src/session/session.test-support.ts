@@ -30,9 +30,10 @@ export function testConfig(overrides: Partial<SessionConfig> = {}): SessionConfi
 /** Polls `cond` every few ms until true. */
 export async function waitUntil(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
   const start = Date.now();
-  while (!cond()) {
+  for (let i = 0; !cond(); i++) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
+    // Spin on the event loop first (loopback I/O completes within a few turns), then back off.
+    await new Promise((r) => (i < 200 ? setImmediate(r) : setTimeout(r, 2)));
   }
 }
 
@@ -70,6 +71,7 @@ export class RawPeer {
     options: CodecOptions = { fourOctetAs: true, extendedMessages: true },
   ) {
     this.decoder = new BgpDecoder(options);
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.raw.push(new Uint8Array(chunk));
       try {
