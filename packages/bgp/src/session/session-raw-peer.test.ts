@@ -8,8 +8,16 @@ import {
   type UpdateMessage,
 } from '../wire/index.js';
 import { SessionErrorCode } from './errors.js';
+import { BgpListener } from './listener.js';
 import { BgpSession } from './session.js';
-import { RawServer, rawOpen, recordingLogger, testConfig, waitUntil } from './session.test-support.js';
+import {
+  RawServer,
+  rawConnect,
+  rawOpen,
+  recordingLogger,
+  testConfig,
+  waitUntil,
+} from './session.test-support.js';
 import type { SessionConfig, SessionDown } from './types.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -310,5 +318,35 @@ describe('BgpSession against a raw peer', () => {
     await waitUntil(() => clock.pending === 1 && s.state === 'Active', 'reconnect scheduled');
     clock.advance(100);
     await server.accepted(5);
+  });
+
+  it('a new connection with graceful restart while Established replaces the old one without NOTIFICATION (RFC 4724 §4.2)', async () => {
+    const gr = {
+      type: 'graceful-restart',
+      restarting: false,
+      notification: false,
+      restartTime: 120,
+      families: [{ afi: 1, safi: 1, forwardingPreserved: true }],
+    } as const;
+    const caps = [
+      { type: 'multiprotocol', afi: 1, safi: 1 } as const,
+      { type: 'four-octet-as', asn: 65002 } as const,
+    ];
+    const { s, peer } = await dial();
+    const listener = new BgpListener({ address: '127.0.0.1', port: 0 }, () => s);
+    cleanups.push(() => listener.close());
+    const { port } = await listener.listen();
+    peer.handshake(rawOpen({ myAs: 65002, capabilities: [...caps, gr] }));
+    await waitUntil(() => s.state === 'Established', 'Established');
+    const downs: SessionDown[] = [];
+    s.on('down', (d) => downs.push(d));
+    const restarted = await rawConnect(port, '127.0.0.1', '127.0.0.1');
+    restarted.handshake(rawOpen({ myAs: 65002, capabilities: [...caps, { ...gr, restarting: true }] }));
+    await peer.whenClosed();
+    expect(peer.messages.filter((m) => m.type === 'notification')).toHaveLength(0);
+    expect(downs).toEqual([{ reason: 'peer-restarted', graceful: true }]);
+    await waitUntil(() => s.state === 'Established', 'Established again');
+    expect(s.negotiated?.peerGracefulRestart).toMatchObject({ restarting: true, restartTime: 120 });
+    expect(s.negotiated?.localPort).toBe(port);
   });
 });

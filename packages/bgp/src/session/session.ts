@@ -22,7 +22,6 @@ import {
   MAX_EXTENDED_MESSAGE_LENGTH,
   MAX_MESSAGE_LENGTH,
   type NotificationMessage,
-  notification,
   OpenSubcode,
   RouteRefreshSubtype,
   type UpdateMessage,
@@ -41,6 +40,7 @@ import {
   validateSessionConfig,
 } from './negotiate.js';
 import { rejectConnection } from './reject.js';
+import { shutdownData, shutdownText } from './shutdown.js';
 import type { Family, Negotiated, SessionConfig, SessionDown, SessionEvents } from './types.js';
 
 /** Optional collaborators of a {@link BgpSession}. */
@@ -72,7 +72,6 @@ const RANK: Record<FsmStateName, number> = {
 const CLOSE_BOUND_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const KEEPALIVE = encodeKeepalive();
-const utf8 = new TextEncoder();
 
 interface ConnState {
   caps?: CapabilityResult;
@@ -675,30 +674,5 @@ export class BgpSession {
     this.#log.debug({ err: err?.message, state: conn.fsm.name }, 'connection failed');
     this.#feed(conn, { type: 'TcpConnectionFails' });
     this.#flush();
-  }
-}
-
-/** The RFC 8203 / RFC 9003 shutdown communication for Cease 2 and 4 (length byte + UTF-8, ≤ 255 bytes). */
-function shutdownData(subcode: number, message: string | undefined): Uint8Array | undefined {
-  if (message === undefined) return undefined;
-  if (subcode !== CeaseSubcode.AdministrativeShutdown && subcode !== CeaseSubcode.AdministrativeReset) {
-    return undefined;
-  }
-  let text = message;
-  while (utf8.encode(text).length > 255) text = text.slice(0, -1);
-  return notification(ErrorCode.Cease, subcode, undefined, text).data;
-}
-
-function shutdownText(code: number, subcode: number, data: Uint8Array): string | undefined {
-  if (code !== ErrorCode.Cease || data.length === 0) return undefined;
-  if (subcode !== CeaseSubcode.AdministrativeShutdown && subcode !== CeaseSubcode.AdministrativeReset) {
-    return undefined;
-  }
-  const len = data[0]!;
-  if (len + 1 > data.length) return undefined;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(1, 1 + len));
-  } catch {
-    return undefined;
   }
 }
