@@ -81,4 +81,59 @@ describe('harness: BIRD ↔ FRR', () => {
     expect(await bird.routeCount('frr')).toBe(1);
     console.log(`BIRD ↔ FRR established ${established} ms, routes both ways ${Date.now() - t0} ms`);
   });
+
+  it("IPv6 with graceful restart: FRR keeps a killed BIRD's route as stale until it is back", async () => {
+    lab = await Lab.create({ nodes: 2 });
+    const [a, b] = [lab.node(0), lab.node(1)];
+    const frr = await startFrr(lab, 1, {
+      routerId: b.ipv4,
+      asn: 65002,
+      gracefulRestart: { restartTime: 60 },
+      neighbors: [{ address: a.ipv6, peerAsn: 65001 }],
+      networks: [{ prefix: '2001:db8:55::/64', communities: ['65002:66'] }],
+    });
+    const bird = await startBird(lab, 0, {
+      routerId: a.ipv4,
+      asn: 65001,
+      peers: [{ name: 'frr6', neighbor: b.ipv6, peerAsn: 65002, gracefulRestart: true }],
+      routes: [{ prefix: '2001:db8:244::/64', communities: ['65001:600'], largeCommunities: ['65001:6:6'] }],
+    });
+    await waitFor(() => frr.established(a.ipv6), { timeoutMs: 15_000, what: 'FRR established (IPv6)' });
+    const n = await frr.neighbor(a.ipv6);
+    expect(n.negotiatedFamilies).toEqual(['ipv6']);
+    expect(n.capabilities.gracefulRestart).toBe('advertisedAndReceived');
+
+    const atFrr = await waitFor(
+      async () => findRoute(await frr.routes('ipv6', { from: a.ipv6 }), '2001:db8:244::/64'),
+      { what: 'IPv6 route at FRR' },
+    );
+    expect(atFrr).toMatchObject({
+      nextHop: a.ipv6,
+      asPath: [65001],
+      communities: ['65001:600'],
+      largeCommunities: ['65001:6:6'],
+      stale: false,
+    });
+    const atBird = await waitFor(async () => findRoute(await bird.routes('frr6'), '2001:db8:55::/64'), {
+      what: 'IPv6 route at BIRD',
+    });
+    expect(atBird).toMatchObject({ nextHop: b.ipv6, asPath: [65002], communities: ['65002:66'] });
+
+    await bird.kill();
+    await waitFor(
+      async () => findRoute(await frr.routes('ipv6', { from: a.ipv6 }), '2001:db8:244::/64')?.stale === true,
+      { what: 'route stale at FRR' },
+    );
+    expect((await frr.neighbor(a.ipv6)).established).toBe(false);
+    await bird.restart();
+    await waitFor(
+      async () => {
+        const r = findRoute(await frr.routes('ipv6', { from: a.ipv6 }), '2001:db8:244::/64');
+        const n = await frr.neighbor(a.ipv6);
+        if (r?.stale === false && n.established) return true;
+        throw new Error(`route ${JSON.stringify(r)}, neighbor ${n.state} (${n.lastResetDueTo})`);
+      },
+      { timeoutMs: 15_000, what: 'route fresh at FRR after restart' },
+    );
+  });
 });

@@ -19,6 +19,8 @@ export interface LabNode {
   ipv6: string;
   /** Interface name inside the namespace (`eth0`). */
   ifname: string;
+  /** fe80::(index+1), only with `linkLocal: true`. */
+  linkLocal?: string;
 }
 
 /** Options of {@link Lab.create}. */
@@ -27,6 +29,13 @@ export interface LabOptions {
   nodes?: number;
   /** 'auto' (default): a veth pair for 2 nodes, a bridge in a hub namespace otherwise. */
   topology?: 'auto' | 'pair' | 'bridge';
+  /**
+   * Give `eth0` a link-local address fe80::(index+1)/64 (nodad), for RFC 2545 link-local next-hop tests.
+   * Default false: the kernel's own link-local address is suppressed (`addrgenmode none`), because whether it has
+   * finished DAD when a session comes up decides whether BIRD sends a link-local next hop, and FRR's bgpd without
+   * zebra withdraws IPv6 routes with one ("no peer interface information").
+   */
+  linkLocal?: boolean;
 }
 
 /** Fails (does not skip) when the machine cannot run the lab, naming what is missing. */
@@ -74,6 +83,7 @@ export class Lab {
       ipv4: `198.51.100.${i + 1}`,
       ipv6: `2001:db8::${(i + 1).toString(16)}`,
       ifname: 'eth0',
+      ...(opts.linkLocal ? { linkLocal: `fe80::${(i + 1).toString(16)}` } : {}),
     }));
     const lab = new Lab(id, nodes, bridge ? `ew-bgp-${id}-hub` : undefined);
     try {
@@ -97,7 +107,9 @@ export class Lab {
       for (const n of nodes) {
         if (count > 1 || lab.hub) {
           await ipn(n.ns, 'address', 'add', `${n.ipv4}/24`, 'dev', n.ifname);
+          await ipn(n.ns, 'link', 'set', n.ifname, 'addrgenmode', 'none');
           await ipn(n.ns, 'address', 'add', `${n.ipv6}/64`, 'dev', n.ifname, 'nodad');
+          if (n.linkLocal) await ipn(n.ns, 'address', 'add', `${n.linkLocal}/64`, 'dev', n.ifname, 'nodad');
           await ipn(n.ns, 'link', 'set', n.ifname, 'up');
         }
       }
