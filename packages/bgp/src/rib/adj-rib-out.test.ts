@@ -1,0 +1,224 @@
+import type { Cidr } from '@edgeway/core';
+import { describe, expect, it } from 'vitest';
+import { AS_TRANS, decodeUpdate, type PathAttribute, type UpdateMessage } from '../wire/index.js';
+import { AdjRibOut, type AdjRibOutOptions } from './adj-rib-out.js';
+import { routesFromUpdate } from './from-update.js';
+import { attrs, c, v4Prefixes } from './test-helpers.test-support.js';
+import type { PathAttributes } from './types.js';
+
+const OPTS: AdjRibOutOptions = { families: ['ipv4', 'ipv6'], fourOctetAs: true, maxLength: 4096, ebgp: true };
+const A = attrs();
+const routes = (ps: readonly Cidr[], a: PathAttributes = A) => ps.map((prefix) => ({ prefix, attrs: a }));
+const decodeAll = (msgs: Uint8Array[], fourOctetAs = true) =>
+  msgs.map((m) => decodeUpdate(m, { fourOctetAs }));
+const nlriOf = (ms: UpdateMessage[]) => ms.flatMap((m) => m.nlri.map(String));
+const withdrawnOf = (ms: UpdateMessage[]) => ms.flatMap((m) => m.withdrawn.map(String));
+const attr = <T extends PathAttribute['type']>(m: UpdateMessage, type: T) =>
+  m.attributes.find((a) => a.type === type) as Extract<PathAttribute, { type: T }> | undefined;
+
+describe('AdjRibOut packing (RFC 4271 §9.2)', () => {
+  // ORIGIN (4) + AS_PATH 65001 (3 + 2 + 4) + NEXT_HOP (7) = 20 bytes; 19 header + 4 lengths: 43 bytes before NLRI.
+  it('packs 20,000 /24s with one attribute set into full 4096-byte UPDATEs', () => {
+    const ps = v4Prefixes('10.0.0.0/24', 20_000);
+    const out = new AdjRibOut(OPTS);
+    out.set(routes(ps));
+    expect(out.pending).toBe(20_000);
+    const msgs = out.takeUpdates();
+    const perMessage = Math.floor((4096 - 43) / 4); // 1013
+    expect(msgs).toHaveLength(Math.ceil(20_000 / perMessage)); // 20
+    expect(msgs.slice(0, -1).every((m) => m.length === 43 + 4 * perMessage)).toBe(true);
+    const decoded = decodeAll(msgs);
+    expect(nlriOf(decoded)).toEqual(ps.map(String));
+    expect(decoded[0]!.attributes).toEqual([
+      { type: 'origin', origin: 0 },
+      { type: 'as-path', segments: [{ type: 'sequence', asns: [65001] }] },
+      { type: 'next-hop', nextHop: '192.0.2.1' },
+    ]);
+    expect(out.pending).toBe(0);
+    expect(out.advertised).toBe(20_000);
+  });
+
+  it('fills extended messages up to 65535 bytes (RFC 8654)', () => {
+    const out = new AdjRibOut({ ...OPTS, maxLength: 65535 });
+    out.set(routes(v4Prefixes('10.0.0.0/24', 20_000)));
+    const msgs = out.takeUpdates();
+    expect(msgs.map((m) => m.length)).toEqual([43 + 4 * 16373, 43 + 4 * (20_000 - 16373)]);
+  });
+
+  it('groups equal attributes in distinct objects, separates different ones', () => {
+    const out = new AdjRibOut(OPTS);
+    const other = attrs({ med: 10 });
+    out.set([
+      { prefix: c('10.0.0.0/24'), attrs: attrs() },
+      { prefix: c('10.0.1.0/24'), attrs: other },
+      { prefix: c('10.0.2.0/24'), attrs: attrs() },
+    ]);
+    const decoded = decodeAll(out.takeUpdates());
+    expect(decoded.map((m) => [m.nlri.map(String), attr(m, 'med')?.med])).toEqual([
+      [['10.0.0.0/24', '10.0.2.0/24'], undefined],
+      [['10.0.1.0/24'], 10],
+    ]);
+  });
+
+  it('sends only the difference, and packs withdrawals', () => {
+    const ps = v4Prefixes('10.0.0.0/24', 3000);
+    const out = new AdjRibOut(OPTS);
+    out.set(routes(ps));
+    out.takeUpdates();
+    out.set(routes(ps));
+    expect(out.pending).toBe(0);
+    expect(out.takeUpdates()).toEqual([]);
+
+    // Keep the first 100 unchanged, change 100, drop the rest (2800, withdrawn at (4096-23)/4 = 1018 per UPDATE).
+    const changed = attrs({ med: 1 });
+    out.set([...routes(ps.slice(0, 100)), ...routes(ps.slice(100, 200), changed)]);
+    expect(out.pending).toBe(2900);
+    const decoded = decodeAll(out.takeUpdates());
+    const withdrawals = decoded.filter((m) => m.withdrawn.length > 0);
+    expect(withdrawals.map((m) => m.withdrawn.length)).toEqual([1018, 1018, 764]);
+    expect(withdrawals.every((m) => m.attributes.length === 0 && m.nlri.length === 0)).toBe(true);
+    expect(withdrawnOf(decoded)).toEqual(ps.slice(200).map(String));
+    expect(nlriOf(decoded)).toEqual(ps.slice(100, 200).map(String));
+    expect(out.advertised).toBe(200);
+  });
+
+  it('cancels queued work when the desired set returns to what was sent', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(routes([c('10.0.0.0/24')]));
+    out.takeUpdates();
+    out.set([]);
+    expect(out.pending).toBe(1);
+    out.set(routes([c('10.0.0.0/24')], attrs()));
+    expect(out.pending).toBe(0);
+    // Never sent, then gone before sending: nothing to withdraw.
+    out.set(routes([c('10.0.0.0/24'), c('10.0.9.0/24')]));
+    out.set(routes([c('10.0.0.0/24')]));
+    expect(out.pending).toBe(0);
+  });
+
+  it('takeUpdates(max) paces sending', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(routes(v4Prefixes('10.0.0.0/24', 3000)));
+    expect(out.takeUpdates(2)).toHaveLength(2);
+    expect(out.pending).toBe(3000 - 2 * 1013);
+    expect(out.takeUpdates(2)).toHaveLength(1);
+    expect(out.pending).toBe(0);
+  });
+
+  it('resetSent re-queues everything; refresh re-sends everything (RFC 2918)', () => {
+    const out = new AdjRibOut(OPTS);
+    const ps = v4Prefixes('10.0.0.0/24', 10);
+    out.set(routes(ps));
+    out.takeUpdates();
+    out.refresh();
+    expect(out.pending).toBe(10);
+    expect(nlriOf(decodeAll(out.takeUpdates()))).toEqual(ps.map(String));
+    out.set(routes(ps.slice(0, 5)));
+    out.resetSent();
+    expect(out.advertised).toBe(0);
+    const again = decodeAll(out.takeUpdates());
+    expect(withdrawnOf(again)).toEqual([]);
+    expect(nlriOf(again)).toEqual(ps.slice(0, 5).map(String));
+  });
+
+  it('sends IPv6 in MP_REACH_NLRI first, with a 32-byte next hop (RFC 2545, RFC 7606 §5.1), and withdraws in MP_UNREACH_NLRI', () => {
+    const out = new AdjRibOut(OPTS);
+    const a6 = attrs({ nextHop: '2001:db8::1', linkLocalNextHop: 'fe80::1' });
+    // 2001:db8:N::/48 → 7 bytes each. Fixed: 19 + 4 + ORIGIN 4 + AS_PATH 9 + MP header 4 + (5 + 32) = 77.
+    const ps: Cidr[] = [];
+    for (let i = 0; i < 1200; i++) ps.push(c(`2001:db8:${i.toString(16)}::/48`));
+    out.set([...routes(ps, a6), ...routes([c('10.0.0.0/24')])]);
+    const decoded = decodeAll(out.takeUpdates());
+    const v6 = decoded.filter((m) => m.attributes[0]?.type === 'mp-reach');
+    const perMessage = Math.floor((4096 - 77) / 7); // 574
+    expect(v6.map((m) => attr(m, 'mp-reach')!.nlri.length)).toEqual([
+      perMessage,
+      perMessage,
+      1200 - 2 * perMessage,
+    ]);
+    const mp = attr(v6[0]!, 'mp-reach')!;
+    expect([mp.afi, mp.safi, mp.nextHop, mp.linkLocalNextHop]).toEqual([2, 1, '2001:db8::1', 'fe80::1']);
+    expect(attr(v6[0]!, 'next-hop')).toBeUndefined();
+    expect(v6.flatMap((m) => attr(m, 'mp-reach')!.nlri.map(String))).toEqual(ps.map(String));
+    expect(nlriOf(decoded)).toEqual(['10.0.0.0/24']);
+
+    out.set([]);
+    const gone = decodeAll(out.takeUpdates());
+    expect(gone.map((m) => m.withdrawn.length)).toEqual([1, 0, 0, 0]);
+    const unreach = gone.map((m) => attr(m, 'mp-unreach')).filter((a) => a !== undefined);
+    expect(unreach.flatMap((u) => u.withdrawn.map(String))).toEqual(ps.map(String));
+    // 19 + 4 + MP_UNREACH header 4 + 3 = 30 fixed: (4096 - 30) / 7 = 580 per UPDATE.
+    expect(unreach.map((u) => u.withdrawn.length)).toEqual([580, 580, 40]);
+  });
+
+  it('ignores families not negotiated', () => {
+    const out = new AdjRibOut({ ...OPTS, families: ['ipv4'] });
+    out.set([
+      ...routes([c('10.0.0.0/24')]),
+      ...routes([c('2001:db8::/32')], attrs({ nextHop: '2001:db8::1' })),
+    ]);
+    expect(out.pending).toBe(1);
+  });
+
+  it('drops LOCAL_PREF towards eBGP, keeps it on iBGP; unknown transitive attributes get the Partial bit', () => {
+    const a = attrs({ localPref: 300, unknown: [{ code: 99, flags: 0xc0, value: Uint8Array.of(7) }] });
+    const send = (ebgp: boolean) => {
+      const out = new AdjRibOut({ ...OPTS, ebgp });
+      out.set(routes([c('10.0.0.0/24')], a));
+      return decodeAll(out.takeUpdates())[0]!;
+    };
+    expect(attr(send(true), 'local-pref')).toBeUndefined();
+    const ibgp = send(false);
+    expect(attr(ibgp, 'local-pref')?.localPref).toBe(300);
+    expect(attr(ibgp, 'unknown')).toEqual({
+      type: 'unknown',
+      code: 99,
+      flags: 0xe0,
+      value: Uint8Array.of(7),
+    });
+  });
+});
+
+describe('AdjRibOut to a 2-octet peer (RFC 6793 §4.2.2)', () => {
+  it('sends AS_TRANS in AS_PATH/AGGREGATOR with AS4_PATH/AS4_AGGREGATOR, and merges back on receive', () => {
+    const a = attrs({
+      asPath: [
+        { type: 'sequence', asns: [65000, 4200000001] },
+        { type: 'set', asns: [4200000002, 65010] },
+      ],
+      aggregator: { asn: 4200000001, address: '192.0.2.7' },
+    });
+    const out = new AdjRibOut({ ...OPTS, fourOctetAs: false });
+    out.set(routes([c('10.0.0.0/24')], a));
+    const msg = decodeAll(out.takeUpdates(), false)[0]!;
+    expect(attr(msg, 'as-path')?.segments).toEqual([
+      { type: 'sequence', asns: [65000, AS_TRANS] },
+      { type: 'set', asns: [AS_TRANS, 65010] },
+    ]);
+    expect(attr(msg, 'as4-path')?.segments).toEqual(a.asPath);
+    expect(attr(msg, 'aggregator')).toEqual({ type: 'aggregator', asn: AS_TRANS, address: '192.0.2.7' });
+    expect(attr(msg, 'as4-aggregator')).toEqual({
+      type: 'as4-aggregator',
+      asn: 4200000001,
+      address: '192.0.2.7',
+    });
+
+    const back = routesFromUpdate(msg, { fourOctetAs: false }).announced[0]!.attrs;
+    expect(back.asPath).toEqual(a.asPath);
+    expect(back.aggregator).toEqual(a.aggregator);
+  });
+
+  it('sends no AS4_PATH when every ASN fits 2 octets, nor to a 4-octet peer', () => {
+    const out2 = new AdjRibOut({ ...OPTS, fourOctetAs: false });
+    out2.set(routes([c('10.0.0.0/24')]));
+    const m2 = decodeAll(out2.takeUpdates(), false)[0]!;
+    expect(attr(m2, 'as-path')?.segments).toEqual([{ type: 'sequence', asns: [65001] }]);
+    expect(attr(m2, 'as4-path')).toBeUndefined();
+
+    const out4 = new AdjRibOut(OPTS);
+    out4.set(routes([c('10.0.0.0/24')], attrs({ asPath: [{ type: 'sequence', asns: [4200000001] }] })));
+    const m4 = decodeAll(out4.takeUpdates())[0]!;
+    expect(attr(m4, 'as-path')?.segments).toEqual([{ type: 'sequence', asns: [4200000001] }]);
+    expect(attr(m4, 'as4-path')).toBeUndefined();
+  });
+});

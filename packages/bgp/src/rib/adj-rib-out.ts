@@ -1,0 +1,338 @@
+import type { Cidr } from '@edgeway/core';
+import { Afi, encodeUpdate, HEADER_LENGTH, type PathAttribute, Safi } from '../wire/index.js';
+import { prefixKey } from './prefix-key.js';
+import { toWireAttributes } from './to-wire.js';
+import { type Family, familyOf, type PathAttributes, type Route } from './types.js';
+
+/** How an {@link AdjRibOut} encodes for its session. */
+export interface AdjRibOutOptions {
+  /** Families negotiated on the session (RFC 4760 §8); routes of other families are not sent. */
+  readonly families: readonly Family[];
+  /** Both sides announced 4-octet ASNs (RFC 6793 §3). */
+  readonly fourOctetAs: boolean;
+  /** Largest message: 4096, or 65535 with extended messages (RFC 8654). */
+  readonly maxLength: number;
+  /** The peer is external: LOCAL_PREF is not sent (RFC 4271 §5.1.5). */
+  readonly ebgp: boolean;
+}
+
+/** A queue of prefixes waiting to be sent: announcements sharing one encoded attribute set, or withdrawals. */
+interface Queue {
+  readonly family: Family;
+  readonly keys: Set<string>;
+  /** Absent for withdrawal queues. */
+  readonly group?: Group;
+}
+
+/** The encoded attributes shared by every prefix announced in one UPDATE. */
+interface Group {
+  /** The encoded attribute block (bytes as a string): equal strings mean equal attributes on the wire. */
+  readonly sig: string;
+  /** Wire attributes without MP_REACH_NLRI. */
+  readonly attributes: readonly PathAttribute[];
+  /** Message length with no NLRI: for IPv4 the whole message; for IPv6 without the MP_REACH_NLRI attribute. */
+  readonly baseLength: number;
+  /** IPv6: the MP_REACH_NLRI next hops (RFC 2545 §3). */
+  readonly nextHop: string;
+  readonly linkLocalNextHop?: string;
+  /** IPv6: the MP_REACH_NLRI value length without NLRI (AFI, SAFI, next hop length and value, reserved). */
+  readonly mpFixed: number;
+  queue?: Queue;
+}
+
+/** Bytes of a prefix in NLRI (RFC 4271 §4.3): a length octet and the significant octets. */
+const nlriSize = (c: Cidr) => 1 + ((c.prefixLength + 7) >> 3);
+/** Header of an attribute whose value has `n` bytes (RFC 4271 §4.3: Extended Length above 255). */
+const attrHeader = (n: number) => (n > 255 ? 4 : 3);
+/** Header, withdrawn routes length and total path attribute length. */
+const EMPTY_UPDATE = HEADER_LENGTH + 4;
+
+function bytesToString(b: Uint8Array, from: number): string {
+  let s = '';
+  for (let i = from; i < b.length; i += 4096) {
+    s += String.fromCharCode(...b.subarray(i, Math.min(b.length, i + 4096)));
+  }
+  return s;
+}
+
+/**
+ * The Adj-RIB-Out of one session (RFC 4271 §3.2, §9.2) with UPDATE packing. The caller hands over the whole
+ * desired set ({@link AdjRibOut.set}); it is diffed against what was sent, and {@link AdjRibOut.takeUpdates}
+ * returns encoded UPDATEs as the session can take them:
+ * - prefixes whose attributes are the same object, or encode to the same bytes (cached per object), share
+ *   UPDATEs filled up to `maxLength`; withdrawals are packed too;
+ * - IPv4 goes in NLRI / Withdrawn Routes, IPv6 in MP_REACH_NLRI (next hop 16 bytes, or 32 with a link-local
+ *   one, RFC 2545 §3) / MP_UNREACH_NLRI (RFC 4760 §3-4), MP_REACH_NLRI first (RFC 7606 §5.1);
+ * - to a 2-octet peer, AS_TRANS replaces 4-octet ASNs in AS_PATH / AGGREGATOR and AS4_PATH / AS4_AGGREGATOR
+ *   carry them (RFC 6793 §4.2.2); to an eBGP peer LOCAL_PREF is dropped (RFC 4271 §5.1.5).
+ * Well-known communities are NOT filtered here (see {@link mayReadvertise}): the caller drops learned routes
+ * carrying NO_ADVERTISE, or NO_EXPORT towards eBGP, before `set`; locally originated routes are sent as tagged.
+ * Route objects given to `set` are kept by reference (one Map entry per prefix) and must not be mutated.
+ */
+export class AdjRibOut {
+  readonly #opts: AdjRibOutOptions;
+  /** Desired routes by prefix key. */
+  #desired = new Map<string, Route>();
+  /** Routes the peer has (sent), by prefix key. */
+  readonly #sent = new Map<string, Route>();
+  /** The queue each pending key is in. */
+  readonly #pending = new Map<string, Queue>();
+  readonly #withdraw: Record<Family, Queue> = {
+    ipv4: { family: 'ipv4', keys: new Set() },
+    ipv6: { family: 'ipv6', keys: new Set() },
+  };
+  /** Announcement queues with keys, in the order they got them. */
+  readonly #active = new Set<Queue>();
+  readonly #groupsBySig = new Map<string, Group>();
+  readonly #groupsByAttrs: Record<Family, WeakMap<PathAttributes, Group>> = {
+    ipv4: new WeakMap(),
+    ipv6: new WeakMap(),
+  };
+
+  constructor(opts: AdjRibOutOptions) {
+    this.#opts = opts;
+  }
+
+  /** Prefixes waiting to be announced or withdrawn. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** Prefixes the peer has from us (sent and not withdrawn). */
+  get advertised(): number {
+    return this.#sent.size;
+  }
+
+  /**
+   * Replaces the desired set (routes of families not negotiated are ignored; a repeated prefix keeps the last).
+   * Prefixes whose attributes differ from what was sent are queued for announcement, sent prefixes no longer
+   * desired for withdrawal; a prefix back to what was sent leaves the queue.
+   * @throws BgpError `ERR_BGP_UNENCODABLE` when attributes cannot be encoded (e.g. an IPv6 next hop on IPv4).
+   */
+  set(routes: Iterable<Route>): void {
+    const families = this.#opts.families;
+    const prev = this.#desired;
+    const next = new Map<string, Route>();
+    for (const r of routes) {
+      const family = familyOf(r.prefix);
+      if (!families.includes(family)) continue;
+      const key = prefixKey(r.prefix);
+      next.set(key, r);
+    }
+    for (const [key, r] of next) {
+      const family = familyOf(r.prefix);
+      const old = prev.get(key);
+      if (old !== undefined && this.#same(old.attrs, r.attrs, family)) continue;
+      const sent = this.#sent.get(key);
+      if (sent !== undefined && this.#same(sent.attrs, r.attrs, family)) this.#dequeue(key);
+      else this.#enqueue(key, this.#queueOf(this.#group(r.attrs, family)));
+    }
+    for (const [key, r] of prev) {
+      if (next.has(key)) continue;
+      if (this.#sent.has(key)) this.#enqueue(key, this.#withdraw[familyOf(r.prefix)]);
+      else this.#dequeue(key);
+    }
+    this.#desired = next;
+  }
+
+  /**
+   * Up to `max` encoded UPDATEs (withdrawals first, then announcements grouped by attributes), each at most
+   * `maxLength` bytes. What they carry counts as sent; the rest stays pending for the next call.
+   */
+  takeUpdates(max = Number.POSITIVE_INFINITY): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const q of [this.#withdraw.ipv4, this.#withdraw.ipv6]) {
+      while (q.keys.size > 0 && out.length < max) out.push(this.#withdrawal(q));
+    }
+    for (const q of this.#active) {
+      while (q.keys.size > 0 && out.length < max) out.push(this.#announcement(q));
+      if (q.keys.size === 0) this.#retire(q);
+      if (out.length >= max) break;
+    }
+    return out;
+  }
+
+  /** Forgets what was sent (the session went down): everything desired is queued again for the next session. */
+  resetSent(): void {
+    this.#sent.clear();
+    this.#requeueAll();
+  }
+
+  /**
+   * Queues the whole desired set again, as a ROUTE-REFRESH from the peer asks (RFC 2918 §4: re-advertise the
+   * Adj-RIB-Out); pending withdrawals stay queued.
+   */
+  refresh(): void {
+    this.#requeueAll();
+  }
+
+  #requeueAll(): void {
+    for (const [key, q] of this.#pending) if (q.group !== undefined) this.#dequeue(key);
+    for (const [key, r] of this.#desired) {
+      this.#enqueue(key, this.#queueOf(this.#group(r.attrs, familyOf(r.prefix))));
+    }
+    for (const [key, q] of this.#pending) {
+      if (q.group === undefined && !this.#sent.has(key)) this.#dequeue(key);
+    }
+  }
+
+  #same(a: PathAttributes, b: PathAttributes, family: Family): boolean {
+    return a === b || this.#group(a, family).sig === this.#group(b, family).sig;
+  }
+
+  #enqueue(key: string, q: Queue): void {
+    const cur = this.#pending.get(key);
+    if (cur === q) return;
+    cur?.keys.delete(key);
+    q.keys.add(key);
+    this.#pending.set(key, q);
+    if (q.group !== undefined) this.#active.add(q);
+  }
+
+  #dequeue(key: string): void {
+    const cur = this.#pending.get(key);
+    if (cur === undefined) return;
+    cur.keys.delete(key);
+    this.#pending.delete(key);
+  }
+
+  #queueOf(g: Group): Queue {
+    if (g.queue === undefined) {
+      g.queue = { family: g.mpFixed === 0 ? 'ipv4' : 'ipv6', keys: new Set(), group: g };
+    }
+    return g.queue;
+  }
+
+  /** Drops an emptied queue; its group leaves the canonical table unless attributes objects still use it. */
+  #retire(q: Queue): void {
+    this.#active.delete(q);
+    const g = q.group!;
+    g.queue = undefined;
+    if (this.#groupsBySig.get(g.sig) === g) this.#groupsBySig.delete(g.sig);
+  }
+
+  /** The canonical group of an attributes object: encoded once per object, shared by equal encodings. */
+  #group(attrs: PathAttributes, family: Family): Group {
+    const byAttrs = this.#groupsByAttrs[family];
+    const known = byAttrs.get(attrs);
+    if (known !== undefined) {
+      const canonical = this.#groupsBySig.get(known.sig);
+      if (canonical === known) return known;
+      if (canonical !== undefined) {
+        byAttrs.set(attrs, canonical);
+        return canonical;
+      }
+      this.#groupsBySig.set(known.sig, known);
+      return known;
+    }
+    const g = this.#encodeGroup(attrs, family);
+    const canonical = this.#groupsBySig.get(g.sig);
+    if (canonical !== undefined) {
+      byAttrs.set(attrs, canonical);
+      return canonical;
+    }
+    this.#groupsBySig.set(g.sig, g);
+    byAttrs.set(attrs, g);
+    return g;
+  }
+
+  #encodeGroup(attrs: PathAttributes, family: Family): Group {
+    const { fourOctetAs, ebgp, maxLength } = this.#opts;
+    const attributes = toWireAttributes(attrs, { family, fourOctetAs, ebgp });
+    if (family === 'ipv4') {
+      const bytes = encodeUpdate({ withdrawn: [], attributes, nlri: [] }, { fourOctetAs, maxLength });
+      return {
+        sig: `4${bytesToString(bytes, EMPTY_UPDATE)}`,
+        attributes,
+        baseLength: bytes.length,
+        nextHop: attrs.nextHop,
+        mpFixed: 0,
+      };
+    }
+    const mp: PathAttribute = {
+      type: 'mp-reach',
+      afi: Afi.Ipv6,
+      safi: Safi.Unicast,
+      nextHop: attrs.nextHop,
+      ...(attrs.linkLocalNextHop === undefined ? {} : { linkLocalNextHop: attrs.linkLocalNextHop }),
+      nlri: [],
+    };
+    const bytes = encodeUpdate(
+      { withdrawn: [], attributes: [mp, ...attributes], nlri: [] },
+      { fourOctetAs, maxLength },
+    );
+    const mpFixed = 5 + (attrs.linkLocalNextHop === undefined ? 16 : 32);
+    return {
+      sig: `6${bytesToString(bytes, EMPTY_UPDATE)}`,
+      attributes,
+      baseLength: bytes.length - attrHeader(mpFixed) - mpFixed,
+      nextHop: attrs.nextHop,
+      ...(attrs.linkLocalNextHop === undefined ? {} : { linkLocalNextHop: attrs.linkLocalNextHop }),
+      mpFixed,
+    };
+  }
+
+  #withdrawal(q: Queue): Uint8Array {
+    const { maxLength, fourOctetAs } = this.#opts;
+    const v4 = q.family === 'ipv4';
+    // IPv4: header + lengths + withdrawn routes; IPv6: plus an MP_UNREACH_NLRI of AFI, SAFI and prefixes.
+    const prefixes: Cidr[] = [];
+    let bytes = v4 ? 0 : 3;
+    const room = (n: number) => (v4 ? EMPTY_UPDATE + n : EMPTY_UPDATE + attrHeader(n) + n) <= maxLength;
+    for (const key of q.keys) {
+      const r = this.#sent.get(key)!;
+      const n = nlriSize(r.prefix);
+      if (prefixes.length > 0 && !room(bytes + n)) break;
+      bytes += n;
+      prefixes.push(r.prefix);
+      q.keys.delete(key);
+      this.#pending.delete(key);
+      this.#sent.delete(key);
+    }
+    if (v4)
+      return encodeUpdate({ withdrawn: prefixes, attributes: [], nlri: [] }, { maxLength, fourOctetAs });
+    const attr: PathAttribute = {
+      type: 'mp-unreach',
+      afi: Afi.Ipv6,
+      safi: Safi.Unicast,
+      withdrawn: prefixes,
+    };
+    return encodeUpdate({ withdrawn: [], attributes: [attr], nlri: [] }, { maxLength, fourOctetAs });
+  }
+
+  #announcement(q: Queue): Uint8Array {
+    const { maxLength, fourOctetAs } = this.#opts;
+    const g = q.group!;
+    const v4 = q.family === 'ipv4';
+    const prefixes: Cidr[] = [];
+    let bytes = v4 ? 0 : g.mpFixed;
+    const room = (n: number) => (v4 ? g.baseLength + n : g.baseLength + attrHeader(n) + n) <= maxLength;
+    for (const key of q.keys) {
+      const r = this.#desired.get(key)!;
+      const n = nlriSize(r.prefix);
+      if (prefixes.length > 0 && !room(bytes + n)) break;
+      bytes += n;
+      prefixes.push(r.prefix);
+      q.keys.delete(key);
+      this.#pending.delete(key);
+      this.#sent.set(key, r);
+    }
+    if (v4)
+      return encodeUpdate(
+        { withdrawn: [], attributes: g.attributes, nlri: prefixes },
+        { maxLength, fourOctetAs },
+      );
+    const mp: PathAttribute = {
+      type: 'mp-reach',
+      afi: Afi.Ipv6,
+      safi: Safi.Unicast,
+      nextHop: g.nextHop,
+      ...(g.linkLocalNextHop === undefined ? {} : { linkLocalNextHop: g.linkLocalNextHop }),
+      nlri: prefixes,
+    };
+    return encodeUpdate(
+      { withdrawn: [], attributes: [mp, ...g.attributes], nlri: [] },
+      { maxLength, fourOctetAs },
+    );
+  }
+}
