@@ -1,3 +1,4 @@
+export * from './config/index.js';
 export {
   type AdministrativeEvent,
   type BgpMessageEvent,
@@ -26,6 +27,29 @@ export {
   transition,
   type WireError,
 } from './fsm/index.js';
+export * from './rib/index.js';
+export {
+  afiSafiOf,
+  Backoff,
+  type BackoffOptions,
+  BgpListener,
+  BgpSession,
+  type CapabilityResult,
+  DEFAULT_BACKOFF,
+  type DownNotification,
+  type ListenerDeps,
+  type ListenerOptions,
+  type Negotiated,
+  type PeerGracefulRestart,
+  type SessionConfig,
+  type SessionDeps,
+  type SessionDown,
+  SessionError,
+  SessionErrorCode,
+  type SessionEvents,
+  type StopOptions,
+} from './session/index.js';
+export * from './speaker/index.js';
 export {
   Afi,
   AS_TRANS,

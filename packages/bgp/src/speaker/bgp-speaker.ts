@@ -1,0 +1,540 @@
+import {
+  type Advertisement,
+  type Cidr,
+  type Clock,
+  IpAddress,
+  type KernelRoute,
+  KernelRouteTable,
+  type Logger,
+  type Peering,
+  type PeeringEvent,
+  type PeerState as PeerStateName,
+  type PeerStatus,
+  type ReceivedRoute,
+  type RouteTable,
+  silentLogger,
+  systemClock,
+} from '@edgeway/core';
+import { BgpConfigError, BgpConfigErrorCode } from '../config/config-error.js';
+import { type BgpSpeakerConfig, parseSpeakerConfig } from '../config/speaker-config.js';
+import type { FsmStateName } from '../fsm/index.js';
+import {
+  AdjRibOut,
+  compilePolicy,
+  type Family,
+  LocRib,
+  type PathAttributes,
+  prefixFromKey,
+  routesFromUpdate,
+} from '../rib/index.js';
+import { BgpListener, BgpSession, type Negotiated, type SessionDown } from '../session/index.js';
+import {
+  Afi,
+  CeaseSubcode,
+  encodeEndOfRib,
+  maxMessageLength,
+  Safi,
+  type UpdateMessage,
+} from '../wire/index.js';
+import { validateAdvertisements } from './advertisements.js';
+import { exportRoutesFor } from './export-routes.js';
+import { KernelInstaller } from './kernel-installer.js';
+import { PeerState } from './peer-state.js';
+import { toReceivedRoute } from './received-route.js';
+
+/** Seams of {@link BgpSpeaker.start}. */
+export interface BgpSpeakerDeps {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The kernel table best routes go to when `kernel.install` is on (default: a {@link KernelRouteTable}). */
+  readonly kernelTable?: RouteTable<KernelRoute>;
+}
+
+/** Options of {@link BgpSpeaker.close}. */
+export interface CloseOptions {
+  /**
+   * Leave without NOTIFICATION and keep the kernel routes, so peers that support graceful restart keep our routes
+   * and forwarding goes on while a new process starts with `gracefulRestart.restarting` (RFC 4724 §4.1).
+   */
+  readonly graceful?: boolean;
+  /** Shutdown communication sent with Cease/2 (RFC 9003), when not graceful. */
+  readonly message?: string;
+}
+
+const STATE_NAMES: Record<FsmStateName, PeerStateName> = {
+  Idle: 'idle',
+  Connect: 'connect',
+  Active: 'active',
+  OpenSent: 'opensent',
+  OpenConfirm: 'openconfirm',
+  Established: 'established',
+};
+
+/** How many UPDATEs to hand the socket per turn before yielding. */
+const SEND_BATCH = 64;
+
+/**
+ * A BGP-4 speaker implementing core's {@link Peering}: one session per configured peer (RFC 4271), Adj-RIB-In per
+ * peer with import policy, best-path selection (§9.1) into a Loc-RIB, Adj-RIB-Out per peer with export policy and
+ * update packing, graceful restart as restarting speaker and helper (RFC 4724), and optional installation of the
+ * best routes into the kernel under their own protocol number.
+ *
+ * Only locally originated routes ({@link set}) are announced; learned routes are not passed on to other peers
+ * (an edge speaker, not a transit router).
+ */
+export class BgpSpeaker implements Peering {
+  readonly config: BgpSpeakerConfig;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #peers = new Map<string, PeerState>();
+  readonly #locRib = new LocRib();
+  readonly #listeners = new Set<(event: PeeringEvent) => void>();
+  #listener: BgpListener | undefined;
+  #listenPort: number | undefined;
+  #advertisements: readonly Advertisement[] = [];
+  #installer: KernelInstaller | undefined;
+  #restartTimer: ReturnType<Clock['setTimeout']> | undefined;
+  #closed = false;
+
+  private constructor(config: BgpSpeakerConfig, deps: BgpSpeakerDeps) {
+    this.config = config;
+    this.#clock = deps.clock ?? systemClock;
+    this.#log = (deps.logger ?? silentLogger).child({ component: 'bgp', asn: config.asn });
+  }
+
+  /**
+   * Validates `config`, opens the listening socket (when `listen` is not `false`) and starts every session.
+   * @throws BgpConfigError `ERR_BGP_CONFIG` naming the bad field, before any socket is opened.
+   */
+  static async start(config: unknown, deps: BgpSpeakerDeps = {}): Promise<BgpSpeaker> {
+    const parsed = parseSpeakerConfig(config);
+    const speaker = new BgpSpeaker(parsed, deps);
+    await speaker.#start(deps);
+    return speaker;
+  }
+
+  async #start(deps: BgpSpeakerDeps): Promise<void> {
+    const c = this.config;
+    if (c.kernel.install) {
+      const table =
+        deps.kernelTable ??
+        (await KernelRouteTable.open({
+          protocol: c.kernel.protocol,
+          table: c.kernel.table,
+          name: `bgp:${c.kernel.table}`,
+        }));
+      this.#installer = new KernelInstaller(table, {
+        table: c.kernel.table,
+        ...(c.kernel.metric === undefined ? {} : { metric: c.kernel.metric }),
+        clock: this.#clock,
+        logger: this.#log,
+      });
+      this.#installer.setSource(() => this.#bestForKernel());
+      if (c.gracefulRestart.enabled && c.gracefulRestart.restarting) {
+        // RFC 4724 §4.1: keep the forwarding state; defer route selection until every peer's End-of-RIB, or at
+        // the latest the restart time.
+        this.#installer.hold();
+        this.#restartTimer = this.#clock.setTimeout(() => {
+          this.#restartTimer = undefined;
+          this.#log.warn(
+            {},
+            'graceful restart: restart time over before every End-of-RIB; selecting routes now',
+          );
+          this.#installer?.release();
+        }, c.gracefulRestart.restartTime * 1000);
+      } else this.#installer.changed();
+    }
+    for (const p of c.peers) {
+      const session = new BgpSession(
+        {
+          name: p.name,
+          peerAddress: p.address,
+          peerAsn: p.asn,
+          localAsn: c.asn,
+          routerId: c.routerId,
+          peerPort: p.port,
+          ...(p.localAddress === undefined ? {} : { localAddress: p.localAddress }),
+          ...(p.localPort === undefined ? {} : { localPort: p.localPort }),
+          passive: p.passive,
+          holdTime: p.holdTime,
+          connectRetry: { minMs: c.connectRetry.minSeconds * 1000, maxMs: c.connectRetry.maxSeconds * 1000 },
+          families: p.families,
+          extendedMessages: c.extendedMessages,
+          ...(p.gracefulRestart
+            ? {
+                gracefulRestart: {
+                  restartTime: c.gracefulRestart.restartTime,
+                  restarting: c.gracefulRestart.restarting,
+                  // The forwarding of what we announce (pod blocks) lives in the kernel, not in this process.
+                  forwardingPreserved: true,
+                },
+              }
+            : {}),
+        },
+        { clock: this.#clock, logger: this.#log },
+      );
+      const peer = new PeerState(p, session);
+      this.#peers.set(p.name, peer);
+      this.#wire(peer);
+    }
+    if (c.listen !== false) {
+      const byAddress = new Map(
+        [...this.#peers.values()].map((p) => [IpAddress.parse(p.config.address).toString(), p]),
+      );
+      this.#listener = new BgpListener(
+        { address: c.listen.address, port: c.listen.port },
+        (remote) => byAddress.get(remote)?.session,
+        { logger: this.#log },
+      );
+      this.#listenPort = (await this.#listener.listen()).port;
+    }
+    for (const peer of this.#peers.values()) peer.session.start();
+  }
+
+  /** The TCP port the listener is bound to (useful with `listen.port: 0`); undefined when not listening. */
+  get listenPort(): number | undefined {
+    return this.#listenPort;
+  }
+
+  #wire(peer: PeerState): void {
+    const s = peer.session;
+    s.on('state', (state, previous) => {
+      this.#emit({
+        type: 'peer-state',
+        peer: peer.config.name,
+        state: STATE_NAMES[state],
+        previous: STATE_NAMES[previous],
+      });
+    });
+    s.on('established', (n) => this.#onEstablished(peer, n));
+    s.on('update', (m) => this.#onUpdate(peer, m));
+    s.on('route-refresh', () => {
+      peer.ribOut?.refresh();
+      peer.endOfRibSent = false;
+      this.#flush(peer);
+    });
+    s.on('drain', () => {
+      peer.blocked = false;
+      this.#flush(peer);
+    });
+    s.on('down', (info) => this.#onDown(peer, info));
+  }
+
+  #onEstablished(peer: PeerState, n: Negotiated): void {
+    peer.negotiated = n;
+    peer.establishedAt = this.#clock.now();
+    peer.endOfRibSent = false;
+    peer.endOfRibReceived.clear();
+    peer.blocked = false;
+    this.#log.info(
+      { peer: peer.config.name, families: n.families, holdTime: n.holdTime },
+      'session established',
+    );
+    // RFC 4724 §4.2: stale routes of a family the restarted peer no longer preserves (no capability, family
+    // missing, F bit clear) go at once; the others wait for End-of-RIB, at most staleRoutesSeconds.
+    peer.clearGrTimer(this.#clock);
+    if (peer.staleFamilies.size > 0) {
+      const gr = n.peerGracefulRestart;
+      for (const f of [...peer.staleFamilies]) {
+        const kept = gr?.families.find((x) => x.family === f);
+        if (!gr || !kept?.forwardingPreserved) this.#sweepStale(peer, f);
+      }
+      if (peer.staleFamilies.size > 0) {
+        peer.grTimer = this.#clock.setTimeout(() => {
+          peer.grTimer = undefined;
+          for (const f of [...peer.staleFamilies]) this.#sweepStale(peer, f);
+        }, this.config.gracefulRestart.staleRoutesSeconds * 1000);
+      }
+    }
+    peer.ribOut = new AdjRibOut({
+      families: [...n.families],
+      fourOctetAs: n.fourOctetAs,
+      maxLength: maxMessageLength({ extendedMessages: n.extendedMessages }),
+      ebgp: peer.config.ebgp,
+    });
+    peer.ribOut.set(exportRoutesFor(peer, this.#advertisements, this.config, this.#log));
+    this.#flush(peer);
+  }
+
+  #onUpdate(peer: PeerState, msg: UpdateMessage): void {
+    const n = peer.negotiated;
+    if (!n) return;
+    const parsed = routesFromUpdate(msg, { fourOctetAs: n.fourOctetAs });
+    const info = peer.info();
+    let announced: readonly { prefixes: readonly Cidr[]; attrs: PathAttributes }[] = parsed.announced;
+    const withdrawn: { prefixes: readonly Cidr[] }[] = [...parsed.withdrawn];
+    const policy = peer.config.import;
+    if (policy && !(policy.rules.length === 0 && policy.default === 'accept')) {
+      // Import policy before the Adj-RIB-In: a prefix now rejected replaces an accepted one, i.e. is withdrawn.
+      const compiled = compilePolicy(policy);
+      const ctx = { localAsn: this.config.asn };
+      const groups = new Map<PathAttributes, Cidr[]>();
+      const rejected: Cidr[] = [];
+      for (const a of parsed.announced) {
+        for (const prefix of a.prefixes) {
+          const attrs = compiled.apply(prefix, a.attrs, ctx);
+          if (!attrs) rejected.push(prefix);
+          else {
+            const g = groups.get(attrs);
+            if (g) g.push(prefix);
+            else groups.set(attrs, [prefix]);
+          }
+        }
+      }
+      announced = [...groups].map(([attrs, prefixes]) => ({ attrs, prefixes }));
+      if (rejected.length > 0) withdrawn.push({ prefixes: rejected });
+    }
+    const changes = peer.ribIn.apply(announced, withdrawn);
+    const best = this.#locRib.update(info, changes);
+    if (parsed.endOfRib) this.#onEndOfRib(peer, parsed.endOfRib);
+    if (best.length > 0) this.#installer?.changed();
+    if (this.#listeners.size > 0 && (changes.announced.length > 0 || changes.withdrawn.prefixes.length > 0)) {
+      const name = peer.config.name;
+      this.#emit({
+        type: 'routes',
+        peer: name,
+        announced: changes.announced.flatMap((b) =>
+          b.prefixes.map((p) => toReceivedRoute(name, p, b.attrs, false)),
+        ),
+        withdrawn: changes.withdrawn.prefixes,
+      });
+    }
+  }
+
+  #onEndOfRib(peer: PeerState, family: Family): void {
+    peer.endOfRibReceived.add(family);
+    if (peer.staleFamilies.has(family)) this.#sweepStale(peer, family);
+    if (peer.staleFamilies.size === 0) peer.clearGrTimer(this.#clock);
+    this.#maybeReleaseKernel();
+  }
+
+  /** A restarting speaker selects routes once every graceful-restart peer has sent End-of-RIB (RFC 4724 §4.1). */
+  #maybeReleaseKernel(): void {
+    if (!this.#installer?.held) return;
+    for (const p of this.#peers.values()) {
+      if (!p.config.gracefulRestart) continue;
+      const n = p.negotiated;
+      if (!n || p.session.state !== 'Established') return;
+      if (!n.peerGracefulRestart) continue;
+      if (!n.families.every((f) => p.endOfRibReceived.has(f))) return;
+    }
+    if (this.#restartTimer) this.#clock.clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    this.#installer.release();
+  }
+
+  #sweepStale(peer: PeerState, family: Family): void {
+    peer.staleFamilies.delete(family);
+    const gone = peer.ribIn.sweepStale(family);
+    if (gone.keys.length === 0) return;
+    this.#log.info(
+      { peer: peer.config.name, family, routes: gone.keys.length },
+      'graceful restart: stale routes removed',
+    );
+    this.#locRib.update(peer.info(), { withdrawn: gone });
+    this.#installer?.changed();
+    this.#emit({ type: 'routes', peer: peer.config.name, announced: [], withdrawn: gone.prefixes });
+  }
+
+  #onDown(peer: PeerState, info: SessionDown): void {
+    const n = peer.negotiated;
+    peer.negotiated = undefined;
+    peer.establishedAt = undefined;
+    peer.ribOut = undefined;
+    peer.blocked = false;
+    if (info.notification) {
+      const d = info.notification;
+      peer.lastError = {
+        code: `BGP_NOTIFICATION_${d.direction.toUpperCase()}_${d.code}_${d.subcode}`,
+        message: `${d.direction} NOTIFICATION ${d.code}/${d.subcode}${d.message ? ` "${d.message}"` : ''} (${info.reason})`,
+      };
+    } else peer.lastError = { code: 'BGP_SESSION_LOST', message: info.reason };
+    this.#log.warn({ peer: peer.config.name, reason: info.reason, graceful: info.graceful }, 'session down');
+    const gr = n?.peerGracefulRestart;
+    if (!this.#closed && info.graceful && peer.config.gracefulRestart && gr && gr.restartTime > 0) {
+      // RFC 4724 §4.2 (helper): keep the routes as stale for the families the peer preserves, for its Restart Time.
+      const kept = gr.families.map((f) => f.family);
+      for (const f of n.families) {
+        if (kept.includes(f)) {
+          peer.ribIn.markStale(f);
+          // Stale routes lose to fresh ones in best-path selection.
+          this.#locRib.markStale(peer.config.name, f);
+          peer.staleFamilies.add(f);
+        }
+      }
+      for (const f of n.families) if (!kept.includes(f)) this.#dropFamily(peer, f);
+      peer.clearGrTimer(this.#clock);
+      peer.grTimer = this.#clock.setTimeout(() => {
+        peer.grTimer = undefined;
+        for (const f of [...peer.staleFamilies]) this.#sweepStale(peer, f);
+      }, gr.restartTime * 1000);
+      this.#log.info(
+        { peer: peer.config.name, restartTime: gr.restartTime, families: kept },
+        'graceful restart: helper, routes kept as stale',
+      );
+      if (peer.staleFamilies.size > 0) this.#installer?.changed();
+      return;
+    }
+    peer.clearGrTimer(this.#clock);
+    peer.staleFamilies.clear();
+    const gone = peer.ribIn.clear();
+    if (gone.keys.length > 0) {
+      this.#locRib.removePeer(peer.config.name);
+      this.#installer?.changed();
+      this.#emit({ type: 'routes', peer: peer.config.name, announced: [], withdrawn: gone.prefixes });
+    }
+  }
+
+  #dropFamily(peer: PeerState, family: Family): void {
+    peer.ribIn.markStale(family);
+    peer.staleFamilies.add(family);
+    this.#sweepStale(peer, family);
+  }
+
+  #flush(peer: PeerState): void {
+    const out = peer.ribOut;
+    const n = peer.negotiated;
+    if (!out || !n || peer.blocked || peer.session.state !== 'Established') return;
+    while (out.pending > 0) {
+      const batch = out.takeUpdates(SEND_BATCH);
+      if (batch.length === 0) break;
+      if (!peer.session.send(batch)) {
+        peer.blocked = true;
+        return;
+      }
+    }
+    if (!peer.endOfRibSent) {
+      peer.endOfRibSent = true;
+      // RFC 4724 §2: End-of-RIB after the initial update, per family.
+      const ok = peer.session.send(
+        n.families.map((f) => encodeEndOfRib(f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, Safi.Unicast)),
+      );
+      if (!ok) peer.blocked = true;
+    }
+  }
+
+  *#bestForKernel(): Iterable<{ prefix: Cidr; nextHop: string }> {
+    for (const [key, path] of this.#locRib.entries())
+      yield { prefix: prefixFromKey(key), nextHop: path.attrs.nextHop };
+  }
+
+  #emit(event: PeeringEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.#log.error({ err }, 'peering event listener threw');
+      }
+    }
+  }
+
+  /**
+   * Replaces every advertisement (declarative, like MetalLB's `Session.Set`): peers receive only the difference,
+   * packed into as few UPDATEs as the attributes allow.
+   * @throws BgpConfigError `ERR_BGP_ADVERTISEMENT` naming the bad field; nothing changes then.
+   */
+  async set(advertisements: readonly Advertisement[]): Promise<void> {
+    if (this.#closed)
+      throw new BgpConfigError(BgpConfigErrorCode.Config, 'bgp speaker is closed', { details: {} });
+    validateAdvertisements(advertisements, this.config.peers);
+    this.#advertisements = [...advertisements];
+    for (const peer of this.#peers.values()) {
+      if (!peer.ribOut) continue;
+      peer.ribOut.set(exportRoutesFor(peer, this.#advertisements, this.config, this.#log));
+      this.#flush(peer);
+    }
+  }
+
+  /** Asks a peer to send its Adj-RIB-Out again (ROUTE-REFRESH, RFC 2918), e.g. after an import policy change. */
+  routeRefresh(peerName: string, family?: Family): void {
+    const peer = this.#peer(peerName);
+    const n = peer.negotiated;
+    if (!n) return;
+    for (const f of family ? [family] : n.families) peer.session.routeRefresh(f);
+  }
+
+  #peer(name: string): PeerState {
+    const peer = this.#peers.get(name);
+    if (!peer) {
+      throw new BgpConfigError(
+        BgpConfigErrorCode.UnknownPeer,
+        `bgp: no configured peer named ${JSON.stringify(name)}`,
+        {
+          details: { peer: name },
+        },
+      );
+    }
+    return peer;
+  }
+
+  status(): readonly PeerStatus[] {
+    return [...this.#peers.values()].map((p) => ({
+      name: p.config.name,
+      address: IpAddress.parse(p.config.address),
+      asn: p.config.asn,
+      state: STATE_NAMES[p.session.state],
+      ...(p.establishedAt === undefined ? {} : { establishedForMs: this.#clock.now() - p.establishedAt }),
+      received: p.ribIn.size,
+      advertised: p.ribOut?.advertised ?? 0,
+      ...(p.lastError ? { lastError: p.lastError } : {}),
+    }));
+  }
+
+  /** The negotiated capabilities of a peer's session, while Established. */
+  negotiated(peerName: string): Negotiated | undefined {
+    return this.#peer(peerName).negotiated;
+  }
+
+  received(): readonly ReceivedRoute[] {
+    const out: ReceivedRoute[] = [];
+    for (const p of this.#peers.values()) {
+      for (const [key, prefix, attrs] of p.ribIn.entries()) {
+        out.push(toReceivedRoute(p.config.name, prefix, attrs, p.ribIn.isStale(key)));
+      }
+    }
+    return out;
+  }
+
+  /** Number of routes in a peer's Adj-RIB-In (cheap; `received()` builds objects). */
+  receivedCount(peerName?: string): number {
+    if (peerName !== undefined) return this.#peer(peerName).ribIn.size;
+    let n = 0;
+    for (const p of this.#peers.values()) n += p.ribIn.size;
+    return n;
+  }
+
+  subscribe(listener: (event: PeeringEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Closes every session — with Cease/2 Administrative Shutdown (RFC 4486, RFC 9003 text), or without NOTIFICATION
+   * when `graceful` (peers keep our routes, RFC 4724) — stops the listener and timers, and removes the kernel routes
+   * unless `graceful`.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#restartTimer) this.#clock.clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    await this.#listener?.close();
+    await Promise.all(
+      [...this.#peers.values()].map(async (p) => {
+        p.clearGrTimer(this.#clock);
+        if (options.graceful) p.session.abort();
+        else
+          await p.session.stop({
+            subcode: CeaseSubcode.AdministrativeShutdown,
+            ...(options.message === undefined ? {} : { message: options.message }),
+          });
+      }),
+    );
+    if (this.#installer) {
+      if (!options.graceful)
+        await this.#installer.withdrawAll().catch((err) => this.#log.error({ err }, 'kernel cleanup failed'));
+      await this.#installer.close();
+    }
+    this.#listeners.clear();
+  }
+}
