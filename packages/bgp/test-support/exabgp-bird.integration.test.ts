@@ -83,4 +83,36 @@ describe('harness: ExaBGP → BIRD', () => {
     await waitFor(() => exa.received().endOfRib.length > 0, { what: 'End-of-RIB at ExaBGP' });
     console.log(`ExaBGP → BIRD established ${established} ms, all checks ${Date.now() - t0} ms`);
   });
+
+  it('passive ExaBGP (listening on IPv4 and IPv6): BIRD dials it over IPv6', async () => {
+    lab = await Lab.create({ nodes: 2 });
+    const [a, b] = [lab.node(0), lab.node(1)];
+    const exa = await startExabgp(lab, 1, {
+      routerId: b.ipv4,
+      asn: 65002,
+      neighbors: [
+        {
+          address: a.ipv6,
+          peerAsn: 65001,
+          passive: true,
+          routes: [{ prefix: '2001:db8:77::/64', communities: ['65002:6'] }],
+        },
+      ],
+    });
+    const bird = await startBird(lab, 0, {
+      routerId: a.ipv4,
+      asn: 65001,
+      peers: [{ name: 'exa6', neighbor: b.ipv6, peerAsn: 65002 }],
+      routes: [{ prefix: '2001:db8:244::/64', largeCommunities: ['65001:1:2'] }],
+    });
+    await waitFor(() => bird.established('exa6'), { timeoutMs: 15_000, what: 'BIRD established' });
+    const atBird = await waitFor(async () => findRoute(await bird.routes('exa6'), '2001:db8:77::/64'), {
+      what: 'IPv6 route at BIRD',
+    });
+    expect(atBird).toMatchObject({ nextHop: b.ipv6, asPath: [65002], communities: ['65002:6'] });
+    const atExa = await waitFor(() => findRoute(exa.routes(a.ipv6), '2001:db8:244::/64'), {
+      what: 'at ExaBGP',
+    });
+    expect(atExa).toMatchObject({ nextHop: a.ipv6, family: 'ipv6 unicast', largeCommunities: ['65001:1:2'] });
+  });
 });

@@ -241,7 +241,8 @@ export class ExabgpDaemon extends BaseDaemon {
       'exabgp.daemon.drop': 'false',
       'exabgp.daemon.pid': this.path('exabgp.pid'),
       'exabgp.log.destination': 'stdout',
-      'exabgp.tcp.bind': listen ? this.node.ipv4 : '',
+      // A space-separated list of addresses to listen on; empty = do not listen (dial only).
+      'exabgp.tcp.bind': listen ? `${this.node.ipv4} ${this.node.ipv6}` : '',
       'exabgp.tcp.port': String(this.config.listenPort ?? 179),
       'exabgp.cache.attributes': 'false',
     };
