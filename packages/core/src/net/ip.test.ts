@@ -52,6 +52,16 @@ describe('IpAddress', () => {
     expect(codeOf(() => IpAddress.fromBytes(new Uint8Array(5)))).toBe('ERR_IP_INVALID');
   });
 
+  it.each(['255.255.255.255', '128.0.0.1', '0.0.0.0', '198.51.100.254'])(
+    'reads IPv4 %s from bytes with the top bit set or not',
+    (text) => {
+      const ip = IpAddress.parse(text);
+      const back = IpAddress.fromBytes(ip.toBytes());
+      expect(back.toString()).toBe(text);
+      expect(back.value).toBe(ip.value);
+    },
+  );
+
   it('orders IPv4 before IPv6, then by value', () => {
     const list = ['2001:db8::1', '10.0.0.2', '10.0.0.1', '::1'].map((s) => IpAddress.parse(s));
     list.sort(IpAddress.compare);

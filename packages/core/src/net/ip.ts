@@ -78,9 +78,13 @@ export class IpAddress {
         input: Array.from(bytes),
       });
     }
+    if (bytes.length === 4) {
+      // One bigint conversion instead of four shifts: BGP decodes a million of these for a full table.
+      return new IpAddress(4, BigInt(((bytes[0]! << 24) >>> 0) + (bytes[1]! << 16) + (bytes[2]! << 8) + bytes[3]!));
+    }
     let v = 0n;
     for (const b of bytes) v = (v << 8n) | BigInt(b);
-    return new IpAddress(bytes.length === 4 ? 4 : 6, v);
+    return new IpAddress(6, v);
   }
 
   /** Bits in this address: 32 or 128. */
