@@ -263,6 +263,14 @@ export class BgpSpeaker implements Peering {
     const info = peer.info();
     let announced: readonly { prefixes: readonly Cidr[]; attrs: PathAttributes }[] = parsed.announced;
     const withdrawn: { prefixes: readonly Cidr[] }[] = [...parsed.withdrawn];
+    // RFC 4271 §9.1.2: a route whose AS_PATH holds our own AS is a loop (a peer reflecting our routes back).
+    // Like BIRD and FRR, do not accept it; one already held for the prefix is replaced, i.e. withdrawn.
+    const asn = this.config.asn;
+    const looped = (attrs: PathAttributes) => attrs.asPath.some((seg) => seg.asns.includes(asn));
+    if (announced.some((a) => looped(a.attrs))) {
+      for (const a of announced) if (looped(a.attrs)) withdrawn.push({ prefixes: a.prefixes });
+      announced = announced.filter((a) => !looped(a.attrs));
+    }
     const policy = peer.config.import;
     if (policy && !(policy.rules.length === 0 && policy.default === 'accept')) {
       // Import policy before the Adj-RIB-In: a prefix now rejected replaces an accepted one, i.e. is withdrawn.
@@ -270,7 +278,7 @@ export class BgpSpeaker implements Peering {
       const ctx = { localAsn: this.config.asn };
       const groups = new Map<PathAttributes, Cidr[]>();
       const rejected: Cidr[] = [];
-      for (const a of parsed.announced) {
+      for (const a of announced) {
         for (const prefix of a.prefixes) {
           const attrs = compiled.apply(prefix, a.attrs, ctx);
           if (!attrs) rejected.push(prefix);
