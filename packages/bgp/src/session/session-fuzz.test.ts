@@ -27,7 +27,7 @@ function prng(seed: number): () => number {
 }
 
 /** Messages sent to the live session (≈ 3 s per 10,000 on loopback). */
-const MESSAGES = 30_000;
+const MESSAGES = 100_000;
 const OPTIONS = { fourOctetAs: true } as const;
 const VALID: Uint8Array[] = [
   encodeKeepalive(),
