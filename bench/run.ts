@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const filters = process.argv.slice(2);
 const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && !['run.ts', 'bench-util.ts'].includes(f))
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('-util.ts'))
   .filter((f) => filters.length === 0 || filters.some((name) => f.includes(name)))
   .sort();
 if (files.length === 0) {

@@ -117,7 +117,13 @@ async function handle(req: SpeakerRequest): Promise<unknown> {
         throw new Error(`${req.modulePath} has no export ${req.exportName} with a static start()`);
       }
       speaker = await cls.start(req.config, { logger: makeLogger({ component: 'speaker' }) });
-      unsubscribe = speaker.subscribe((e) => send({ event: { at: Date.now(), ...toEvent(e) } as never }));
+      const events = req.events ?? 'all';
+      if (events !== 'none') {
+        unsubscribe = speaker.subscribe((e) => {
+          if (events === 'state' && e.type === 'routes') return;
+          send({ event: { at: Date.now(), ...toEvent(e) } as never });
+        });
+      }
       return { pid: process.pid, listenPort: (speaker as { listenPort?: number }).listenPort };
     }
     case 'set':

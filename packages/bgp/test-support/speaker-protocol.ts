@@ -50,7 +50,14 @@ export type PeeringEventJson = { at: number } & (
 
 /** Parent → child. */
 export type SpeakerRequest = { id: number } & (
-  | { op: 'start'; modulePath: string; exportName: string; config: unknown }
+  | {
+      op: 'start';
+      modulePath: string;
+      exportName: string;
+      config: unknown;
+      /** Which speaker events the child forwards (default 'all'); see SpeakerRunnerOptions.events. */
+      events?: 'all' | 'state' | 'none';
+    }
   | { op: 'set'; advertisements: AdvertisementJson[] }
   | { op: 'status' }
   | { op: 'received' }

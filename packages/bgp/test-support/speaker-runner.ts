@@ -45,6 +45,12 @@ export interface SpeakerRunnerOptions {
   requestTimeoutMs?: number;
   /** Extra `node` flags (e.g. `--max-old-space-size=512`, `--expose-gc`). */
   nodeArgs?: string[];
+  /**
+   * Which speaker events the child forwards to `events()` (default 'all'). 'state': it still subscribes (the
+   * speaker builds its route events) but forwards only peer-state events; 'none': no subscription at all. For
+   * benchmarks: forwarding 1M received routes as JSON over IPC would dominate what is measured.
+   */
+  events?: 'all' | 'state' | 'none';
 }
 
 /** Parent-side handle of a speaker running in a namespace. */
@@ -217,6 +223,7 @@ export async function startSpeakerInNamespace(
       modulePath: opts.modulePath ?? DEFAULT_SPEAKER_MODULE,
       exportName: opts.exportName ?? 'BgpSpeaker',
       config,
+      ...(opts.events ? { events: opts.events } : {}),
     });
     (handle as { listenPort: number | undefined }).listenPort = started.listenPort;
   } catch (err) {
