@@ -5,7 +5,7 @@
  * the harness route shape.
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { BaseDaemon } from './daemon.js';
 import type { Lab, LabNode } from './lab.js';
 import { giveToDaemon } from './process.js';
@@ -93,7 +93,7 @@ export function exabgpConfig(cfg: ExabgpConfig, recorder: string, node?: LabNode
     out.push(
       '  api {',
       '    processes [ recorder ];',
-      '    receive { parsed; update; }',
+      '    receive { parsed; update; refresh; open; }',
       '    neighbor-changes;',
       '  }',
     );
@@ -119,6 +119,10 @@ export interface ExabgpReceived {
   states: ExabgpStateChange[];
   /** Number of update messages seen. */
   updates: number;
+  /** ROUTE-REFRESH messages received (RFC 2918), by peer and family (`ipv4 unicast`). */
+  refreshes: { peer: string; family: string }[];
+  /** OPEN messages received: the peer's capabilities as ExaBGP decoded them (JSON `capabilities`). */
+  opens: { peer: string; capabilities: Record<string, unknown> }[];
   /** Lines that were not JSON (ExaBGP's own notices), for debugging. */
   other: string[];
 }
@@ -141,14 +145,25 @@ function flattenAsPath(v: unknown): number[] {
 /** Replays the recorder's JSON lines. Exported for unit tests. */
 export function parseExabgpRecord(text: string): ExabgpReceived {
   const rib = new Map<string, ExabgpReceived['routes'][number]>();
-  const result: ExabgpReceived = { routes: [], endOfRib: [], states: [], updates: 0, other: [] };
+  const result: ExabgpReceived = {
+    routes: [],
+    endOfRib: [],
+    states: [],
+    updates: 0,
+    refreshes: [],
+    opens: [],
+    other: [],
+  };
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let msg: Json;
     try {
       msg = JSON.parse(line) as Json;
     } catch {
-      result.other.push(line);
+      // ExaBGP 4.2 quotes the fields of a route-refresh twice (`"afi": ""ipv4""`): not JSON, read by pattern.
+      const rr = line.match(/"type": "refresh".*"peer": "([^"]+)".*"afi": ""(\w+)"", "safi": ""(\w+)""/);
+      if (rr) result.refreshes.push({ peer: rr[1]!, family: `${rr[2]} ${rr[3]}` });
+      else result.other.push(line);
       continue;
     }
     const neighbor = (msg.neighbor ?? {}) as Json;
@@ -162,6 +177,16 @@ export function parseExabgpRecord(text: string): ExabgpReceived {
       });
       if (neighbor.state === 'down')
         for (const k of [...rib.keys()]) if (k.startsWith(`${peer} `)) rib.delete(k);
+      continue;
+    }
+    if (msg.type === 'refresh') {
+      const rr = (neighbor['route-refresh'] ?? {}) as Json;
+      result.refreshes.push({ peer, family: `${rr.afi} ${rr.safi}` });
+      continue;
+    }
+    if (msg.type === 'open') {
+      const open = (neighbor.open ?? (neighbor.message as Json | undefined)?.open ?? {}) as Json;
+      result.opens.push({ peer, capabilities: (open.capabilities ?? {}) as Record<string, unknown> });
       continue;
     }
     if (msg.type !== 'update') continue;
@@ -221,7 +246,14 @@ export class ExabgpDaemon extends BaseDaemon {
     giveToDaemon(d.path('received.jsonl'));
     // Not `exec cat`: ExaBGP reads the process's stdout and counts EOF there as the process dying ("Too many
     // death for recorder"), so the shell stays as the holder of that pipe while cat appends stdin to the file.
-    writeFileSync(d.path('recorder.sh'), `#!/bin/sh\ncat >> ${d.path('received.jsonl')}\n`);
+    // Lines appended to commands.txt ({@link ExabgpDaemon.command}) reach ExaBGP as API commands: tail writes them
+    // to the process's stdout, which ExaBGP reads.
+    writeFileSync(d.path('commands.txt'), '');
+    giveToDaemon(d.path('commands.txt'));
+    writeFileSync(
+      d.path('recorder.sh'),
+      `#!/bin/sh\ntail -n 0 -F ${d.path('commands.txt')} 2>/dev/null &\ncat >> ${d.path('received.jsonl')}\n`,
+    );
     giveToDaemon(d.path('recorder.sh'), 0o755);
     writeFileSync(d.path('exabgp.conf'), exabgpConfig(config, d.path('recorder.sh'), node));
     giveToDaemon(d.path('exabgp.conf'));
@@ -271,6 +303,14 @@ export class ExabgpDaemon extends BaseDaemon {
       /* not yet */
     }
     return parseExabgpRecord(text);
+  }
+
+  /**
+   * Sends an API command (e.g. `announce route-refresh ipv4 unicast`, `neighbor 198.51.100.1 withdraw route
+   * 10.77.0.0/24`) through the recorder process; ExaBGP runs it as it arrives.
+   */
+  command(line: string): void {
+    appendFileSync(this.path('commands.txt'), `${line}\n`);
   }
 
   /** Routes currently announced to ExaBGP (by `peer` if given). */
