@@ -201,6 +201,13 @@ describe('BgpSpeaker between two instances over loopback', () => {
       ['10.2.0.0/24', true],
     ]);
     const b2 = await startB(a.listenPort!, { b: { gracefulRestart: { restarting: true } } });
+    // Until the restarted process calls set(), it sends nothing — no empty End-of-RIB that would sweep its routes.
+    await waitFor(() => a.status()[0]?.state === 'established', { what: 'B back' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(shape(a).map((r) => [r.prefix, r.stale ?? false])).toEqual([
+      ['10.1.0.0/24', true],
+      ['10.2.0.0/24', true],
+    ]);
     await b2.set([adv('10.1.0.0/24')]);
     await waitFor(() => a.received().length === 1 && !a.received()[0]?.stale, {
       what: 'refreshed, rest swept',

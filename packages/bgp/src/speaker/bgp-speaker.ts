@@ -95,6 +95,12 @@ export class BgpSpeaker implements Peering {
   #installer: KernelInstaller | undefined;
   #restartTimer: ReturnType<Clock['setTimeout']> | undefined;
   #closed = false;
+  /**
+   * Whether our routes may be sent. A restarting speaker waits for the first {@link set}: sending an empty
+   * Adj-RIB-Out and End-of-RIB first would make the helpers drop the routes they kept for us (RFC 4724 §4.1).
+   */
+  #ready = true;
+  #readyTimer: ReturnType<Clock['setTimeout']> | undefined;
 
   private constructor(config: BgpSpeakerConfig, deps: BgpSpeakerDeps) {
     this.config = config;
@@ -143,6 +149,18 @@ export class BgpSpeaker implements Peering {
           this.#installer?.release();
         }, c.gracefulRestart.restartTime * 1000);
       } else this.#installer.changed();
+    }
+    if (c.gracefulRestart.enabled && c.gracefulRestart.restarting) {
+      this.#ready = false;
+      this.#readyTimer = this.#clock.setTimeout(() => {
+        this.#readyTimer = undefined;
+        this.#log.warn(
+          {},
+          'graceful restart: no set() within the restart time; sending End-of-RIB with no routes',
+        );
+        this.#markReady();
+        for (const p of this.#peers.values()) this.#flush(p);
+      }, c.gracefulRestart.restartTime * 1000);
     }
     for (const p of c.peers) {
       const session = new BgpSession(
@@ -399,7 +417,14 @@ export class BgpSpeaker implements Peering {
     this.#sweepStale(peer, family);
   }
 
+  #markReady(): void {
+    if (this.#readyTimer) this.#clock.clearTimeout(this.#readyTimer);
+    this.#readyTimer = undefined;
+    this.#ready = true;
+  }
+
   #flush(peer: PeerState): void {
+    if (!this.#ready) return;
     const out = peer.ribOut;
     const n = peer.negotiated;
     if (!out || !n || peer.blocked || peer.session.state !== 'Established') return;
@@ -446,6 +471,7 @@ export class BgpSpeaker implements Peering {
       throw new BgpConfigError(BgpConfigErrorCode.Config, 'bgp speaker is closed', { details: {} });
     validateAdvertisements(advertisements, this.config.peers);
     this.#advertisements = [...advertisements];
+    this.#markReady();
     for (const peer of this.#peers.values()) {
       if (!peer.ribOut) continue;
       peer.ribOut.set(exportRoutesFor(peer, this.#advertisements, this.config, this.#log));
@@ -526,6 +552,8 @@ export class BgpSpeaker implements Peering {
     this.#closed = true;
     if (this.#restartTimer) this.#clock.clearTimeout(this.#restartTimer);
     this.#restartTimer = undefined;
+    if (this.#readyTimer) this.#clock.clearTimeout(this.#readyTimer);
+    this.#readyTimer = undefined;
     await this.#listener?.close();
     await Promise.all(
       [...this.#peers.values()].map(async (p) => {
