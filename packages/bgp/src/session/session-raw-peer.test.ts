@@ -121,6 +121,20 @@ describe('BgpSession against a raw peer', () => {
     });
   });
 
+  it("emits 'established' before an UPDATE that arrived in the same read as the KEEPALIVE (GoBGP sends them so)", async () => {
+    const { s, peer } = await dial();
+    const order: string[] = [];
+    s.on('established', () => order.push('established'));
+    s.on('update', () => order.push('update'));
+    peer.send(
+      rawOpen({ myAs: 65002 }),
+      encodeKeepalive(),
+      encodeUpdate(update([65002], '10.3.0.0/16'), { fourOctetAs: true }),
+    );
+    await waitUntil(() => order.length === 2, 'established and update');
+    expect(order).toEqual(['established', 'update']);
+  });
+
   it('negotiates the family intersection and extended messages when both announce them', async () => {
     const { s, peer } = await dial({ extendedMessages: true });
     peer.handshake(

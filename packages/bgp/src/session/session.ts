@@ -408,7 +408,11 @@ export class BgpSession {
         return;
       case 'process-update': {
         const msg = this.#x(conn).update;
-        if (msg) this.#emit('update', msg);
+        if (!msg) return;
+        // An UPDATE read together with the KEEPALIVE that completed the session must follow 'established'
+        // (queued until #flush), or listeners would see routes of a session they do not know is up.
+        if (this.#pendingEvents.length > 0) this.#pendingEvents.push(() => this.#emit('update', msg));
+        else this.#emit('update', msg);
         return;
       }
       case 'session-established':
@@ -565,7 +569,8 @@ export class BgpSession {
           this.#log.debug({ afi: m.afi, safi: m.safi }, 'ROUTE-REFRESH ignored');
           return;
         }
-        this.#emit('route-refresh', m);
+        if (this.#pendingEvents.length > 0) this.#pendingEvents.push(() => this.#emit('route-refresh', m));
+        else this.#emit('route-refresh', m);
         return;
       }
     }
