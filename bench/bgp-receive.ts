@@ -52,8 +52,9 @@ interface Result {
   extra: string;
 }
 
-function established(tx: BenchBird, proto: string): number {
-  const t = tx.establishedAt(proto);
+/** The sender's "PROTO: State changed to up" of this run (the sender serves every round). */
+function established(tx: BenchBird, proto: string, after: number): number {
+  const t = tx.establishedAt(proto, after);
   if (t === undefined) throw new Error(`bench bug: no "${proto}: State changed to up" in the sender log\n${tx.log()}`);
   return t;
 }
@@ -90,7 +91,7 @@ async function runOurs(lab: Lab, tx: BenchBird, count: number): Promise<Result> 
     count,
     { what: 'our speaker', intervalMs: 20, timeoutMs: 900_000 },
   );
-  const tEst = established(tx, OURS.proto);
+  const tEst = established(tx, OURS.proto, t0);
   const mem = procMem(sp.pid);
   await sp.close();
   return {
@@ -132,7 +133,7 @@ async function runBird(lab: Lab, tx: BenchBird, count: number): Promise<Result> 
     count,
     { what: 'receiving BIRD', intervalMs: 20, timeoutMs: 900_000 },
   );
-  const tEst = established(tx, BIRD_RX.proto);
+  const tEst = established(tx, BIRD_RX.proto, t0);
   const mem = procMem(rx.pid);
   await rx.stop();
   return {

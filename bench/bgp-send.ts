@@ -23,7 +23,8 @@
  * and also reports one unpoked run.
  *
  * Sizes: BGP_BENCH_SEND (default 100000); BGP_BENCH_ROUNDS (default 1, median reported); BGP_BENCH_GOBGP=0 skips
- * GoBGP; BGP_BENCH_UNPOKED=0 skips the unpoked BIRD run. Needs root. Run: `node --import tsx bench/run.ts bgp-send`.
+ * GoBGP; BGP_BENCH_UNPOKED=0 skips the unpoked BIRD run; BGP_BENCH_CPU_PROF=DIR runs our child with
+ * `--cpu-prof --cpu-prof-dir=DIR`. Needs root. Run: `node --import tsx bench/run.ts bgp-send`.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -131,6 +132,7 @@ async function receive(
 
 async function runOurs(lab: Lab, count: number): Promise<Result> {
   const ads = Array.from({ length: count }, (_, i) => ({ prefix: prefixV4(i) }));
+  const prof = process.env.BGP_BENCH_CPU_PROF;
   const t0 = wallNow();
   const sp = await startSpeakerInNamespace(
     lab,
@@ -140,7 +142,13 @@ async function runOurs(lab: Lab, count: number): Promise<Result> {
       listen: { address: OURS.ip, port: 179 },
       peers: [{ name: 'rx', address: RX.ip, asn: RX.asn, passive: true }],
     },
-    { nodeIndex: OURS.node, events: 'none', requestTimeoutMs: 600_000, logLevel: 'warn' },
+    {
+      nodeIndex: OURS.node,
+      events: 'none',
+      requestTimeoutMs: 600_000,
+      logLevel: 'warn',
+      ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : {}),
+    },
   );
   const tStarted = wallNow();
   await sp.set(ads);

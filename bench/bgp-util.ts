@@ -156,9 +156,12 @@ export class BenchBird {
     return { imported: st.channels[0]?.imported ?? 0, state: st.state };
   }
 
-  /** Wall-clock ms of the first "NAME: State changed to up" in BIRD's log (undefined if not yet). */
-  establishedAt(name: string): number | undefined {
-    return logTime(this.log(), new RegExp(`${name}: State changed to up`));
+  /**
+   * Wall-clock ms of the first "NAME: State changed to up" in BIRD's log at or after `after` (wall-clock ms;
+   * undefined if none yet).
+   */
+  establishedAt(name: string, after = 0): number | undefined {
+    return logTime(this.log(), new RegExp(`${name}: State changed to up`), after);
   }
 
   /** Peak RSS (VmHWM) in bytes. */
@@ -183,12 +186,17 @@ export function wallNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** The wall-clock ms of the first log line matching `re` (BIRD `iso long ms`: "YYYY-MM-DD HH:MM:SS.mmm"). */
-export function logTime(log: string, re: RegExp): number | undefined {
+/**
+ * The wall-clock ms of the first log line matching `re` stamped at or after `after` (BIRD `iso long ms`:
+ * "YYYY-MM-DD HH:MM:SS.mmm", local time).
+ */
+export function logTime(log: string, re: RegExp, after = 0): number | undefined {
   for (const line of log.split('\n')) {
     if (!re.test(line)) continue;
     const m = line.match(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})/);
-    if (m) return new Date(`${m[1]}T${m[2]}`).getTime(); // local time, as BIRD writes it
+    if (!m) continue;
+    const t = new Date(`${m[1]}T${m[2]}`).getTime();
+    if (t >= Math.floor(after) - 1) return t;
   }
   return undefined;
 }
