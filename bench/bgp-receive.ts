@@ -17,7 +17,8 @@
  * Lab: 3 namespaces on a bridge: sender 198.51.100.1 (AS 65001), ours .2 (65002), receiving BIRD .3 (65003).
  * Sizes: BGP_BENCH_RECEIVE (default 1000000); BGP_BENCH_ROUNDS (default 1, median reported);
  * BGP_BENCH_EVENTS=state|all subscribes the child to the speaker's events (default none);
- * BGP_BENCH_CPU_PROF=DIR runs our child with `--cpu-prof --cpu-prof-dir=DIR`. Needs root.
+ * BGP_BENCH_CPU_PROF=DIR runs our child with `--cpu-prof --cpu-prof-dir=DIR`; BGP_BENCH_NODE_ARGS adds
+ * node flags to our child (e.g. `--trace-gc`, its output lands in the child's log, kept with KEEP_BGP_LAB=1). Needs root.
  * Run: `node --import tsx bench/run.ts bgp-receive`.
  */
 import { execFileSync } from 'node:child_process';
@@ -76,7 +77,10 @@ async function runOurs(lab: Lab, tx: BenchBird, count: number): Promise<Result> 
       events,
       requestTimeoutMs: 600_000,
       logLevel: 'warn',
-      ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : {}),
+      nodeArgs: [
+        ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+        ...(process.env.BGP_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+      ],
     },
   );
   const tStarted = wallNow();

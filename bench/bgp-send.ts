@@ -24,7 +24,8 @@
  *
  * Sizes: BGP_BENCH_SEND (default 100000); BGP_BENCH_ROUNDS (default 1, median reported); BGP_BENCH_GOBGP=0 skips
  * GoBGP; BGP_BENCH_UNPOKED=0 skips the unpoked BIRD run; BGP_BENCH_CPU_PROF=DIR runs our child with
- * `--cpu-prof --cpu-prof-dir=DIR`. Needs root. Run: `node --import tsx bench/run.ts bgp-send`.
+ * `--cpu-prof --cpu-prof-dir=DIR`; BGP_BENCH_NODE_ARGS adds
+ * node flags to our child (e.g. `--trace-gc`, its output lands in the child's log, kept with KEEP_BGP_LAB=1). Needs root. Run: `node --import tsx bench/run.ts bgp-send`.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -147,7 +148,10 @@ async function runOurs(lab: Lab, count: number): Promise<Result> {
       events: 'none',
       requestTimeoutMs: 600_000,
       logLevel: 'warn',
-      ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`] } : {}),
+      nodeArgs: [
+        ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+        ...(process.env.BGP_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+      ],
     },
   );
   const tStarted = wallNow();
