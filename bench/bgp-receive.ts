@@ -56,7 +56,8 @@ interface Result {
 /** The sender's "PROTO: State changed to up" of this run (the sender serves every round). */
 function established(tx: BenchBird, proto: string, after: number): number {
   const t = tx.establishedAt(proto, after);
-  if (t === undefined) throw new Error(`bench bug: no "${proto}: State changed to up" in the sender log\n${tx.log()}`);
+  if (t === undefined)
+    throw new Error(`bench bug: no "${proto}: State changed to up" in the sender log\n${tx.log()}`);
   return t;
 }
 
@@ -223,8 +224,11 @@ export async function run(): Promise<void> {
   for (const { who, rs } of byWho) for (const r of rs) console.log(`  ${who}: ${r.extra}`);
   const ours = byWho.find((x) => x.who.startsWith('ours'));
   const bird = byWho.find((x) => x.who.startsWith('BIRD'));
-  const k = count % 1_000_000 === 0 ? `${count / 1_000_000}m` : count % 1000 === 0 ? `${count / 1000}k` : `${count}`;
-  console.log('BENCH lines: Established → all held in ms (target ours ≤ 2× BIRD); peak RSS in MB (target ours ≤ 400).');
+  const k =
+    count % 1_000_000 === 0 ? `${count / 1_000_000}m` : count % 1000 === 0 ? `${count / 1000}k` : `${count}`;
+  console.log(
+    'BENCH lines: Established → all held in ms (target ours ≤ 2× BIRD); peak RSS in MB (target ours ≤ 400).',
+  );
   if (ours && bird) {
     benchLine(`bgp_receive_${k}_established_to_all`, Math.round(ours.est), 'ms', {
       value: Math.round(bird.est),

@@ -100,19 +100,24 @@ async function startReceiver(
  * its speed. Poking gives BIRD its best figure.
  */
 async function waitAll(rx: BenchBird, count: number, poke?: BenchBird): Promise<number> {
-  return pollUntil(async () => {
-    const [r] = await Promise.all([rx.imported('from_sender'), poke?.birdc('show', 'status')]);
-    return r.imported;
-  }, count, {
-    what: 'receiving BIRD',
-    intervalMs: 20,
-    timeoutMs: 600_000,
-  });
+  return pollUntil(
+    async () => {
+      const [r] = await Promise.all([rx.imported('from_sender'), poke?.birdc('show', 'status')]);
+      return r.imported;
+    },
+    count,
+    {
+      what: 'receiving BIRD',
+      intervalMs: 20,
+      timeoutMs: 600_000,
+    },
+  );
 }
 
 function established(rx: BenchBird): number {
   const t = rx.establishedAt('from_sender');
-  if (t === undefined) throw new Error(`bench bug: no "from_sender: State changed to up" in the receiver log\n${rx.log()}`);
+  if (t === undefined)
+    throw new Error(`bench bug: no "from_sender: State changed to up" in the receiver log\n${rx.log()}`);
   return t;
 }
 

@@ -10,12 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab, type LabOptions, parseBirdProtocol } from '../packages/bgp/test-support/index.js';
-import {
-  giveToDaemon,
-  ManagedProcess,
-  makeDaemonDir,
-  run,
-} from '../packages/bgp/test-support/process.js';
+import { giveToDaemon, ManagedProcess, makeDaemonDir, run } from '../packages/bgp/test-support/process.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
