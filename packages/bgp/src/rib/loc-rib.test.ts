@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RibInChanges } from './adj-rib-in.js';
 import { LocRib } from './loc-rib.js';
-import { prefixKey } from './prefix-key.js';
+import { prefixFromKey, prefixKey } from './prefix-key.js';
 import { attrs, c, peer } from './test-helpers.test-support.js';
 import type { PathAttributes } from './types.js';
 
@@ -75,11 +76,62 @@ describe('LocRib (RFC 4271 §9.1)', () => {
     const rib = new LocRib();
     rib.update(P1, announce(attrs(), '10.0.0.0/24', '10.0.1.0/24'));
     rib.update(P2, announce(attrs(), '10.0.0.0/24'));
-    const changes = rib.removePeer('p1');
-    expect(changes.map((ch) => [ch.prefix.toString(), ch.best?.peer.name])).toEqual([
-      ['10.0.0.0/24', 'p2'],
-      ['10.0.1.0/24', undefined],
-    ]);
+    const removed = rib.removePeer('p1');
+    expect(removed.prefixes.map(String)).toEqual(['10.0.0.0/24', '10.0.1.0/24']);
     expect([...rib.entries()].map(([k, p]) => [k, p.peer.name])).toEqual([[key, 'p2']]);
+    expect(rib.count('p1')).toBe(0);
+    expect(rib.count('p2')).toBe(1);
+  });
+});
+
+describe("LocRib as every peer's Adj-RIB-In (applyPeer)", () => {
+  const fresh = (): RibInChanges => ({ announced: [], withdrawn: { keys: [], prefixes: [] } });
+  const group = (a: PathAttributes, ...ps: string[]) => ({ attrs: a, prefixes: ps.map(c) });
+
+  it("counts each peer's routes, reports only real changes and the number of best changes", () => {
+    const rib = new LocRib();
+    const a = attrs({ localPref: 100 });
+    let ch = fresh();
+    expect(rib.applyPeer(P1, [group(a, '10.0.0.0/24', '10.0.1.0/24')], [], ch)).toBe(2);
+    expect(ch.announced.map((b) => b.prefixes.map(String))).toEqual([['10.0.0.0/24', '10.0.1.0/24']]);
+    // An equal re-announcement (another object, same content) is no change.
+    ch = fresh();
+    expect(rib.applyPeer(P1, [group(attrs({ localPref: 100 }), '10.0.0.0/24')], [], ch)).toBe(0);
+    expect(ch.announced).toEqual([]);
+    // P2's worse path is a change of P2's routes but not of the best path.
+    ch = fresh();
+    expect(rib.applyPeer(P2, [group(attrs({ localPref: 50 }), '10.0.0.0/24')], [], ch)).toBe(0);
+    expect(ch.announced).toHaveLength(1);
+    expect([rib.count('p1'), rib.count('p2'), rib.size]).toEqual([2, 1, 2]);
+    // Withdrawing something never announced is nothing.
+    ch = fresh();
+    expect(rib.applyPeer(P2, [], [{ prefixes: [c('10.9.0.0/24')] }], ch)).toBe(0);
+    expect(ch.withdrawn.prefixes).toEqual([]);
+    // Withdrawing P1's best makes P2 best: a real change and a best change.
+    ch = fresh();
+    expect(rib.applyPeer(P1, [], [{ prefixes: [c('10.0.0.0/24')] }], ch)).toBe(1);
+    expect(ch.withdrawn.prefixes.map(String)).toEqual(['10.0.0.0/24']);
+    expect(rib.bestPath(key)?.peer.name).toBe('p2');
+    expect([...rib.routesOf('p1')].map(([k]) => prefixFromKey(k).toString())).toEqual(['10.0.1.0/24']);
+  });
+
+  it('graceful restart: marked routes are stale, re-announced ones fresh, the sweep removes the rest', () => {
+    const rib = new LocRib();
+    const a = attrs();
+    rib.applyPeer(P1, [group(a, '10.0.0.0/24', '10.0.1.0/24', '2001:db8::/32')], []);
+    rib.markStale('p1', 'ipv4');
+    expect([...rib.routesOf('p1')].map(([k, p]) => [prefixFromKey(k).toString(), p.stale ?? false])).toEqual([
+      ['10.0.0.0/24', true],
+      ['10.0.1.0/24', true],
+      ['2001:db8::/32', false],
+    ]);
+    const ch = fresh();
+    // The same attributes refresh a stale route: that is a change (RFC 4724 §4.2).
+    rib.applyPeer(P1, [group(a, '10.0.1.0/24')], [], ch);
+    expect(ch.announced.map((b) => b.prefixes.map(String))).toEqual([['10.0.1.0/24']]);
+    const swept = rib.sweepStale('p1', 'ipv4');
+    expect(swept.prefixes.map(String)).toEqual(['10.0.0.0/24']);
+    expect(rib.count('p1')).toBe(2);
+    expect([...rib.routesOf('p1')].every(([, p]) => !p.stale)).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ import {
   LocRib,
   type PathAttributes,
   prefixFromKey,
+  type RibInChanges,
   routesFromUpdate,
 } from '../rib/index.js';
 import { BgpListener, BgpSession, type Negotiated, type SessionDown } from '../session/index.js';
@@ -310,11 +311,14 @@ export class BgpSpeaker implements Peering {
       announced = [...groups].map(([attrs, prefixes]) => ({ attrs, prefixes }));
       if (rejected.length > 0) withdrawn.push({ prefixes: rejected });
     }
-    const changes = peer.ribIn.apply(announced, withdrawn);
-    const best = this.#locRib.update(info, changes);
+    // The Loc-RIB keeps every peer's candidates, so it is the (post-policy) Adj-RIB-In too: one Map operation per
+    // prefix. Real changes are collected only when someone listens.
+    const changes: RibInChanges | undefined =
+      this.#listeners.size > 0 ? { announced: [], withdrawn: { keys: [], prefixes: [] } } : undefined;
+    const best = this.#locRib.applyPeer(info, announced, withdrawn, changes);
     if (parsed.endOfRib) this.#onEndOfRib(peer, parsed.endOfRib);
-    if (best.length > 0) this.#installer?.changed();
-    if (this.#listeners.size > 0 && (changes.announced.length > 0 || changes.withdrawn.prefixes.length > 0)) {
+    if (best > 0) this.#installer?.changed();
+    if (changes && (changes.announced.length > 0 || changes.withdrawn.prefixes.length > 0)) {
       const name = peer.config.name;
       this.#emit({
         type: 'routes',
@@ -351,13 +355,12 @@ export class BgpSpeaker implements Peering {
 
   #sweepStale(peer: PeerState, family: Family): void {
     peer.staleFamilies.delete(family);
-    const gone = peer.ribIn.sweepStale(family);
+    const gone = this.#locRib.sweepStale(peer.config.name, family);
     if (gone.keys.length === 0) return;
     this.#log.info(
       { peer: peer.config.name, family, routes: gone.keys.length },
       'graceful restart: stale routes removed',
     );
-    this.#locRib.update(peer.info(), { withdrawn: gone });
     this.#installer?.changed();
     this.#emit({ type: 'routes', peer: peer.config.name, announced: [], withdrawn: gone.prefixes });
   }
@@ -382,7 +385,6 @@ export class BgpSpeaker implements Peering {
       const kept = gr.families.map((f) => f.family);
       for (const f of n.families) {
         if (kept.includes(f)) {
-          peer.ribIn.markStale(f);
           // Stale routes lose to fresh ones in best-path selection.
           this.#locRib.markStale(peer.config.name, f);
           peer.staleFamilies.add(f);
@@ -403,16 +405,15 @@ export class BgpSpeaker implements Peering {
     }
     peer.clearGrTimer(this.#clock);
     peer.staleFamilies.clear();
-    const gone = peer.ribIn.clear();
+    const gone = this.#locRib.removePeer(peer.config.name);
     if (gone.keys.length > 0) {
-      this.#locRib.removePeer(peer.config.name);
       this.#installer?.changed();
       this.#emit({ type: 'routes', peer: peer.config.name, announced: [], withdrawn: gone.prefixes });
     }
   }
 
   #dropFamily(peer: PeerState, family: Family): void {
-    peer.ribIn.markStale(family);
+    this.#locRib.markStale(peer.config.name, family);
     peer.staleFamilies.add(family);
     this.#sweepStale(peer, family);
   }
@@ -508,7 +509,7 @@ export class BgpSpeaker implements Peering {
       asn: p.config.asn,
       state: STATE_NAMES[p.session.state],
       ...(p.establishedAt === undefined ? {} : { establishedForMs: this.#clock.now() - p.establishedAt }),
-      received: p.ribIn.size,
+      received: this.#locRib.count(p.config.name),
       advertised: p.ribOut?.advertised ?? 0,
       ...(p.lastError ? { lastError: p.lastError } : {}),
     }));
@@ -522,8 +523,8 @@ export class BgpSpeaker implements Peering {
   received(): readonly ReceivedRoute[] {
     const out: ReceivedRoute[] = [];
     for (const p of this.#peers.values()) {
-      for (const [key, prefix, attrs] of p.ribIn.entries()) {
-        out.push(toReceivedRoute(p.config.name, prefix, attrs, p.ribIn.isStale(key)));
+      for (const [key, path] of this.#locRib.routesOf(p.config.name)) {
+        out.push(toReceivedRoute(p.config.name, prefixFromKey(key), path.attrs, path.stale === true));
       }
     }
     return out;
@@ -531,9 +532,9 @@ export class BgpSpeaker implements Peering {
 
   /** Number of routes in a peer's Adj-RIB-In (cheap; `received()` builds objects). */
   receivedCount(peerName?: string): number {
-    if (peerName !== undefined) return this.#peer(peerName).ribIn.size;
+    if (peerName !== undefined) return this.#locRib.count(this.#peer(peerName).config.name);
     let n = 0;
-    for (const p of this.#peers.values()) n += p.ribIn.size;
+    for (const p of this.#peers.values()) n += this.#locRib.count(p.config.name);
     return n;
   }
 

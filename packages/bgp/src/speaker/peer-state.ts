@@ -1,14 +1,12 @@
 import type { Clock, TimerHandle } from '@edgeway/core';
 import type { BgpPeerConfig } from '../config/speaker-config.js';
-import { AdjRibIn, type AdjRibOut, type Family, type PeerInfo } from '../rib/index.js';
+import type { AdjRibOut, Family, PeerInfo } from '../rib/index.js';
 import type { BgpSession, Negotiated } from '../session/index.js';
 
 /** Everything the speaker keeps about one configured peer. Plain state; {@link BgpSpeaker} drives it. */
 export class PeerState {
   readonly config: BgpPeerConfig;
   readonly session: BgpSession;
-  /** Routes accepted from the peer (after import policy), stale ones included during a graceful restart. */
-  readonly ribIn = new AdjRibIn();
   ribOut: AdjRibOut | undefined;
   negotiated: Negotiated | undefined;
   establishedAt: number | undefined;
