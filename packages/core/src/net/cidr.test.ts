@@ -132,3 +132,39 @@ describe('Cidr math', () => {
     expect(catchError(() => c('10.0.0.0/16').supernet(24)).code).toBe('ERR_CIDR_OUT_OF_RANGE');
   });
 });
+
+describe('Cidr.of IPv4 (32-bit fast path)', () => {
+  // The reference: the generic bigint mask.
+  const ref = (v: bigint, len: number) => v & ~((1n << BigInt(32 - len)) - 1n) & 0xffffffffn;
+
+  it('clears host bits like the bigint math at every length, top bit set or not', () => {
+    for (const text of [
+      '255.255.255.255',
+      '128.0.0.1',
+      '0.0.0.0',
+      '198.51.100.254',
+      '10.1.2.3',
+      '127.255.255.255',
+    ]) {
+      const a = IpAddress.parse(text);
+      for (let len = 0; len <= 32; len++) {
+        const block = Cidr.of(a, len);
+        expect(block.network.value).toBe(ref(a.value, len));
+        expect(block.network.family).toBe(4);
+        expect(block.prefixLength).toBe(len);
+        expect(block.toString()).toBe(`${block.network.toString()}/${len}`);
+      }
+    }
+  });
+
+  it('keeps the address object when its host bits are clear, and rejects bad lengths', () => {
+    const a = IpAddress.parse('10.1.0.0');
+    expect(Cidr.of(a, 16).network).toBe(a);
+    expect(Cidr.of(a, 15).network).not.toBe(a);
+    expect(Cidr.of(IpAddress.parse('255.255.255.255'), 0).toString()).toBe('0.0.0.0/0');
+    for (const len of [-1, 33, 1.5, Number.NaN]) {
+      const err = catchError(() => Cidr.of(a, len));
+      expect(err.code).toBe('ERR_CIDR_PREFIX_RANGE');
+    }
+  });
+});

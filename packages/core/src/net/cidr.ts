@@ -68,6 +68,13 @@ export class Cidr {
         { input: `${address.toString()}/${prefixLength}`, prefixLength },
       );
     }
+    if (bits === 32) {
+      // IPv4 in 32-bit number math, one bigint conversion each way (none when the host bits are already clear):
+      // BGP builds a Cidr per prefix of a full table.
+      const v = Number(address.value);
+      const net = prefixLength === 0 ? 0 : (v & (-1 << (32 - prefixLength))) >>> 0;
+      return new Cidr(net === v ? address : IpAddress.fromBigInt(BigInt(net), 4), prefixLength);
+    }
     const host = hostMask(bits, prefixLength);
     const net = address.value & ~host & maxValue(bits);
     return new Cidr(

@@ -62,6 +62,16 @@ describe('IpAddress', () => {
     },
   );
 
+  it.each(['255.255.255.255', '128.0.0.1', '0.0.0.0', '198.51.100.254', '1.2.3.4'])(
+    'writes IPv4 %s to bytes like the bigint shifts',
+    (text) => {
+      const ip = IpAddress.parse(text);
+      const expected = [24n, 16n, 8n, 0n].map((s) => Number((ip.value >> s) & 0xffn));
+      expect(Array.from(ip.toBytes())).toEqual(expected);
+      expect(ip.toBytes()).toBeInstanceOf(Uint8Array);
+    },
+  );
+
   it('orders IPv4 before IPv6, then by value', () => {
     const list = ['2001:db8::1', '10.0.0.2', '10.0.0.1', '::1'].map((s) => IpAddress.parse(s));
     list.sort(IpAddress.compare);

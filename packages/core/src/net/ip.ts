@@ -80,7 +80,10 @@ export class IpAddress {
     }
     if (bytes.length === 4) {
       // One bigint conversion instead of four shifts: BGP decodes a million of these for a full table.
-      return new IpAddress(4, BigInt(((bytes[0]! << 24) >>> 0) + (bytes[1]! << 16) + (bytes[2]! << 8) + bytes[3]!));
+      return new IpAddress(
+        4,
+        BigInt(((bytes[0]! << 24) >>> 0) + (bytes[1]! << 16) + (bytes[2]! << 8) + bytes[3]!),
+      );
     }
     let v = 0n;
     for (const b of bytes) v = (v << 8n) | BigInt(b);
@@ -94,7 +97,12 @@ export class IpAddress {
 
   /** The address in network byte order (4 or 16 bytes). */
   toBytes(): Uint8Array {
-    const n = this.family === 4 ? 4 : 16;
+    if (this.family === 4) {
+      // One bigint conversion instead of four masks and shifts (BGP encodes a full table of these).
+      const v = Number(this.value);
+      return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+    }
+    const n = 16;
     const out = new Uint8Array(n);
     let v = this.value;
     for (let i = n - 1; i >= 0; i--) {
