@@ -38,6 +38,15 @@ export function decodePrefixes(
     if (p + n > end) {
       throw new BgpError(`prefix /${len} truncated`, ctx, { action: ctx.action });
     }
+    if (family === 4) {
+      // 32-bit math and one bigint conversion; host bits in the last octet are cleared (Cidr.of keeps the address).
+      let v = 0;
+      for (let i = 0; i < 4; i++) v = (v << 8) | (i < n ? buf[p + i]! : 0);
+      p += n;
+      const net = len === 0 ? 0 : (v & (-1 << (32 - len))) >>> 0;
+      out.push(Cidr.of(IpAddress.fromBigInt(BigInt(net), 4), len));
+      continue;
+    }
     const bytes = new Uint8Array(size);
     bytes.set(buf.subarray(p, p + n));
     p += n;
@@ -49,7 +58,18 @@ export function decodePrefixes(
 /** Encodes prefixes as `length, prefix` pairs (RFC 4271 §4.3). */
 export function encodePrefixes(w: ByteWriter, prefixes: readonly Cidr[]): void {
   for (const c of prefixes) {
+    const len = c.prefixLength;
+    if (c.network.family === 4) {
+      // Straight from one Number(): no bigint shifts, no byte array per prefix.
+      const v = Number(c.network.value);
+      w.u8(len);
+      if (len > 0) w.u8(v >>> 24);
+      if (len > 8) w.u8(v >>> 16);
+      if (len > 16) w.u8(v >>> 8);
+      if (len > 24) w.u8(v);
+      continue;
+    }
     const bytes = c.network.toBytes();
-    w.u8(c.prefixLength).bytes(bytes.subarray(0, (c.prefixLength + 7) >> 3));
+    w.u8(len).bytes(bytes.subarray(0, (len + 7) >> 3));
   }
 }
