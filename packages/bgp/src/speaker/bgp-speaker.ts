@@ -71,8 +71,11 @@ const STATE_NAMES: Record<FsmStateName, PeerStateName> = {
   Established: 'established',
 };
 
-/** How many UPDATEs to hand the socket per turn before yielding. */
-const SEND_BATCH = 64;
+/**
+ * UPDATEs handed to the socket per event-loop turn (about 64 KB). Yielding between batches lets the first ones leave
+ * while the rest are encoded, and keeps timers (keepalives of other sessions) running during a large dump.
+ */
+const SEND_BATCH = 16;
 
 /**
  * A BGP-4 speaker implementing core's {@link Peering}: one session per configured peer (RFC 4271), Adj-RIB-In per
@@ -371,6 +374,7 @@ export class BgpSpeaker implements Peering {
     peer.establishedAt = undefined;
     peer.ribOut = undefined;
     peer.blocked = false;
+    peer.cancelFlush();
     if (info.notification) {
       const d = info.notification;
       peer.lastError = {
@@ -425,15 +429,21 @@ export class BgpSpeaker implements Peering {
   }
 
   #flush(peer: PeerState): void {
-    if (!this.#ready) return;
+    if (!this.#ready || peer.flushQueued) return;
     const out = peer.ribOut;
     const n = peer.negotiated;
     if (!out || !n || peer.blocked || peer.session.state !== 'Established') return;
-    while (out.pending > 0) {
+    if (out.pending > 0) {
       const batch = out.takeUpdates(SEND_BATCH);
-      if (batch.length === 0) break;
-      if (!peer.session.send(batch)) {
-        peer.blocked = true;
+      if (batch.length > 0 && !peer.session.send(batch)) {
+        peer.blocked = true; // resumed by 'drain'
+        return;
+      }
+      if (out.pending > 0) {
+        peer.flushQueued = setImmediate(() => {
+          peer.flushQueued = undefined;
+          this.#flush(peer);
+        });
         return;
       }
     }
@@ -559,6 +569,7 @@ export class BgpSpeaker implements Peering {
     await Promise.all(
       [...this.#peers.values()].map(async (p) => {
         p.clearGrTimer(this.#clock);
+        p.cancelFlush();
         if (options.graceful) p.session.abort();
         else
           await p.session.stop({

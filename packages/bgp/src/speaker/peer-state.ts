@@ -15,6 +15,8 @@ export class PeerState {
   endOfRibSent = false;
   /** Waiting for 'drain' before more UPDATEs. */
   blocked = false;
+  /** The next batch of UPDATEs is queued for the next event-loop turn. */
+  flushQueued: NodeJS.Immediate | undefined;
   /** Families whose routes are stale, waiting for the peer's End-of-RIB (RFC 4724 §4.2). */
   readonly staleFamilies = new Set<Family>();
   /** Families whose End-of-RIB arrived on the current session. */
@@ -47,6 +49,11 @@ export class PeerState {
       };
     }
     return this.#info;
+  }
+
+  cancelFlush(): void {
+    if (this.flushQueued) clearImmediate(this.flushQueued);
+    this.flushQueued = undefined;
   }
 
   clearGrTimer(clock: Clock): void {
