@@ -222,3 +222,104 @@ describe('AdjRibOut to a 2-octet peer (RFC 6793 §4.2.2)', () => {
     expect(attr(m4, 'as4-path')).toBeUndefined();
   });
 });
+
+describe('AdjRibOut initial dump (set on an empty table)', () => {
+  /** What the peer holds after the UPDATEs: prefix → MED (or -1), in arrival order of the last announcement. */
+  const apply = (held: Map<string, number>, msgs: UpdateMessage[]) => {
+    for (const m of msgs) {
+      for (const p of [...m.withdrawn, ...(attr(m, 'mp-unreach')?.withdrawn ?? [])]) held.delete(String(p));
+      for (const p of [...m.nlri, ...(attr(m, 'mp-reach')?.nlri ?? [])]) {
+        held.set(String(p), attr(m, 'med')?.med ?? -1);
+      }
+    }
+    return held;
+  };
+
+  it('queues by first occurrence with the last route of a repeated prefix, attribute sets in order, both families', () => {
+    const a = attrs();
+    const b = attrs({ med: 5 });
+    const v6 = attrs({ nextHop: '2001:db8::1' });
+    const out = new AdjRibOut(OPTS);
+    out.set([
+      { prefix: c('10.0.1.0/24'), attrs: a },
+      { prefix: c('fd00:1::/64'), attrs: v6 },
+      { prefix: c('10.0.2.0/24'), attrs: b },
+      { prefix: c('10.0.3.0/24'), attrs: a },
+      { prefix: c('10.0.1.0/24'), attrs: b },
+      { prefix: c('fd00:2::/64'), attrs: v6 },
+    ]);
+    expect(out.pending).toBe(5);
+    const decoded = decodeAll(out.takeUpdates());
+    expect(
+      decoded.map((m) => [
+        [...m.nlri, ...(attr(m, 'mp-reach')?.nlri ?? [])].map(String),
+        attr(m, 'med')?.med,
+      ]),
+    ).toEqual([
+      [['10.0.1.0/24', '10.0.2.0/24'], 5],
+      [['fd00:1::/64', 'fd00:2::/64'], undefined],
+      [['10.0.3.0/24'], undefined],
+    ]);
+    expect(out.pending).toBe(0);
+    expect(out.advertised).toBe(5);
+  });
+
+  it('takes a new desired set in the middle of the dump: withdraws what went, drops what never went', () => {
+    const ps = v4Prefixes('10.0.0.0/24', 3000);
+    const out = new AdjRibOut(OPTS);
+    out.set(routes(ps));
+    const held = apply(new Map(), decodeAll(out.takeUpdates(1))); // 0..1012
+    expect(out.pending).toBe(3000 - 1013);
+    const changed = attrs({ med: 1 });
+    out.set([...routes(ps.slice(100, 2000)), ...routes(ps.slice(2000, 2500), changed)]);
+    // Withdraw 0..99 (sent), announce 1013..1999 (still queued) and 2000..2499 (new attributes).
+    expect(out.pending).toBe(100 + 987 + 500);
+    const decoded = decodeAll(out.takeUpdates());
+    expect(withdrawnOf(decoded)).toEqual(ps.slice(0, 100).map(String));
+    expect(nlriOf(decoded)).toEqual(ps.slice(1013, 2500).map(String));
+    apply(held, decoded);
+    expect([...held.keys()].sort()).toEqual(ps.slice(100, 2500).map(String).sort());
+    expect(held.get(ps[2000]!.toString())).toBe(1);
+    expect(out.pending).toBe(0);
+    expect(out.advertised).toBe(2400);
+  });
+
+  it.each(['resetSent', 'refresh'] as const)(
+    '%s in the middle of the dump queues the whole table again',
+    (op) => {
+      const ps = v4Prefixes('10.0.0.0/24', 3000);
+      const out = new AdjRibOut(OPTS);
+      out.set(routes(ps));
+      out.takeUpdates(1);
+      out[op]();
+      expect(out.pending).toBe(3000);
+      const decoded = decodeAll(out.takeUpdates());
+      expect(nlriOf(decoded)).toEqual(ps.map(String));
+      expect(withdrawnOf(decoded)).toEqual([]);
+      expect(out.advertised).toBe(3000);
+    },
+  );
+
+  it('leaves the table empty when an attribute set cannot be encoded', () => {
+    const out = new AdjRibOut(OPTS);
+    const bad = [
+      ...routes([c('10.0.0.0/24')]),
+      ...routes([c('10.0.1.0/24')], attrs({ nextHop: '2001:db8::1' })),
+    ];
+    expect(() => out.set(bad)).toThrow(/not IPv4/);
+    expect(out.pending).toBe(0);
+    out.set(routes([c('10.0.2.0/24')]));
+    expect(nlriOf(decodeAll(out.takeUpdates()))).toEqual(['10.0.2.0/24']);
+  });
+
+  it('takeUpdates(max) paces the dump across attribute sets', () => {
+    const ps = v4Prefixes('10.0.0.0/24', 1500);
+    const out = new AdjRibOut(OPTS);
+    out.set([...routes(ps.slice(0, 1020)), ...routes(ps.slice(1020), attrs({ med: 2 }))]);
+    const first = decodeAll(out.takeUpdates(2));
+    expect(first.map((m) => m.nlri.length)).toEqual([1013, 7]);
+    expect(out.pending).toBe(480);
+    expect(nlriOf(decodeAll(out.takeUpdates(2)))).toEqual(ps.slice(1020).map(String));
+    expect(out.pending).toBe(0);
+  });
+});

@@ -22,6 +22,19 @@ interface Queue {
   readonly keys: Set<string>;
   /** Absent for withdrawal queues. */
   readonly group?: Group;
+  /** The initial dump's share of this queue, see {@link Fresh}; `keys` is empty while it is set. */
+  fresh?: Fresh;
+}
+
+/**
+ * Prefixes queued by a `set` on an empty table (a new session's initial dump), kept as arrays and taken from
+ * `at` on: no per-prefix Set and pending-map entries to add and delete again. Any other change to the table
+ * first moves what is left into `keys` and the pending map ({@link AdjRibOut} `#materialize`).
+ */
+interface Fresh {
+  readonly keys: string[];
+  readonly routes: Route[];
+  at: number;
 }
 
 /** The encoded attributes shared by every prefix announced in one UPDATE. */
@@ -32,6 +45,8 @@ interface Group {
   readonly attributes: readonly PathAttribute[];
   /** Message length with no NLRI: for IPv4 the whole message; for IPv6 without the MP_REACH_NLRI attribute. */
   readonly baseLength: number;
+  /** IPv4: the whole UPDATE with no NLRI, which announcements copy and append their NLRI to. */
+  readonly base?: Uint8Array;
   /** IPv6: the MP_REACH_NLRI next hops (RFC 2545 §3). */
   readonly nextHop: string;
   readonly linkLocalNextHop?: string;
@@ -46,6 +61,18 @@ const nlriSize = (c: Cidr) => 1 + ((c.prefixLength + 7) >> 3);
 const attrHeader = (n: number) => (n > 255 ? 4 : 3);
 /** Header, withdrawn routes length and total path attribute length. */
 const EMPTY_UPDATE = HEADER_LENGTH + 4;
+
+/** Writes an IPv4 prefix as NLRI (`length, prefix`, RFC 4271 §4.3) at `p`; returns the offset after it. */
+function writeV4(buf: Uint8Array, p: number, c: Cidr): number {
+  const len = c.prefixLength;
+  const v = Number(c.network.value);
+  buf[p] = len;
+  if (len > 0) buf[p + 1] = v >>> 24;
+  if (len > 8) buf[p + 2] = v >>> 16;
+  if (len > 16) buf[p + 3] = v >>> 8;
+  if (len > 24) buf[p + 4] = v;
+  return p + 1 + ((len + 7) >> 3);
+}
 
 function bytesToString(b: Uint8Array, from: number): string {
   let s = '';
@@ -89,13 +116,18 @@ export class AdjRibOut {
     ipv6: new WeakMap(),
   };
 
+  /** Prefixes in {@link Queue.fresh} arrays, not yet taken. */
+  #freshCount = 0;
+  /** Where IPv4 announcements are assembled before being copied out at their length. */
+  #scratch: Uint8Array | undefined;
+
   constructor(opts: AdjRibOutOptions) {
     this.#opts = opts;
   }
 
   /** Prefixes waiting to be announced or withdrawn. */
   get pending(): number {
-    return this.#pending.size;
+    return this.#pending.size + this.#freshCount;
   }
 
   /** Prefixes the peer has from us (sent and not withdrawn). */
@@ -110,6 +142,11 @@ export class AdjRibOut {
    * @throws BgpError `ERR_BGP_UNENCODABLE` when attributes cannot be encoded (e.g. an IPv6 next hop on IPv4).
    */
   set(routes: Iterable<Route>): void {
+    if (this.#desired.size === 0 && this.#sent.size === 0 && this.#pending.size === 0) {
+      this.#setFresh(routes);
+      return;
+    }
+    this.#materialize();
     const families = this.#opts.families;
     const prev = this.#desired;
     const next = new Map<string, Route>();
@@ -136,6 +173,68 @@ export class AdjRibOut {
   }
 
   /**
+   * {@link AdjRibOut.set} on an empty table: nothing to diff against, so every route goes into a {@link Fresh}
+   * array of its attributes' queue, in the order the general path would queue it. Nothing changes on a throw.
+   */
+  #setFresh(routes: Iterable<Route>): void {
+    const families = this.#opts.families;
+    const v4 = families.includes('ipv4');
+    const v6 = families.includes('ipv6');
+    const next = new Map<string, Route>();
+    for (const r of routes) {
+      if (!(r.prefix.network.family === 4 ? v4 : v6)) continue;
+      next.set(prefixKey(r.prefix), r);
+    }
+    // Most routes share one attributes object (exportAttributes memoizes): look its queue up once per run.
+    const fresh = new Map<Queue, Fresh>();
+    let lastAttrs: PathAttributes | undefined;
+    let lastFamily: Family | undefined;
+    let f: Fresh | undefined;
+    for (const [key, r] of next) {
+      const family = familyOf(r.prefix);
+      if (r.attrs !== lastAttrs || family !== lastFamily || f === undefined) {
+        const q = this.#queueOf(this.#group(r.attrs, family));
+        f = fresh.get(q);
+        if (f === undefined) {
+          f = { keys: [], routes: [], at: 0 };
+          fresh.set(q, f);
+        }
+        lastAttrs = r.attrs;
+        lastFamily = family;
+      }
+      f.keys.push(key);
+      f.routes.push(r);
+    }
+    for (const [q, qf] of fresh) {
+      q.fresh = qf;
+      this.#active.add(q);
+    }
+    this.#freshCount = next.size;
+    this.#desired = next;
+  }
+
+  /** Moves what is left of the initial dump into the queues' key sets and the pending map. */
+  #materialize(): void {
+    if (this.#freshCount === 0) return;
+    for (const q of this.#active) if (q.fresh !== undefined) this.#materializeQueue(q);
+  }
+
+  #materializeQueue(q: Queue): void {
+    const f = q.fresh!;
+    q.fresh = undefined;
+    this.#freshCount -= f.keys.length - f.at;
+    for (let i = f.at; i < f.keys.length; i++) {
+      q.keys.add(f.keys[i]!);
+      this.#pending.set(f.keys[i]!, q);
+    }
+  }
+
+  /** Prefixes waiting in an announcement queue. */
+  #queued(q: Queue): number {
+    return q.fresh === undefined ? q.keys.size : q.keys.size + q.fresh.keys.length - q.fresh.at;
+  }
+
+  /**
    * Up to `max` encoded UPDATEs (withdrawals first, then announcements grouped by attributes), each at most
    * `maxLength` bytes. What they carry counts as sent; the rest stays pending for the next call.
    */
@@ -145,8 +244,9 @@ export class AdjRibOut {
       while (q.keys.size > 0 && out.length < max) out.push(this.#withdrawal(q));
     }
     for (const q of this.#active) {
-      while (q.keys.size > 0 && out.length < max) out.push(this.#announcement(q));
-      if (q.keys.size === 0) this.#retire(q);
+      if (q.fresh !== undefined && !this.#v4Fast(q)) this.#materializeQueue(q);
+      while (this.#queued(q) > 0 && out.length < max) out.push(this.#announcement(q));
+      if (this.#queued(q) === 0) this.#retire(q);
       if (out.length >= max) break;
     }
     return out;
@@ -154,6 +254,7 @@ export class AdjRibOut {
 
   /** Forgets what was sent (the session went down): everything desired is queued again for the next session. */
   resetSent(): void {
+    this.#materialize();
     this.#sent.clear();
     this.#requeueAll();
   }
@@ -163,6 +264,7 @@ export class AdjRibOut {
    * Adj-RIB-Out); pending withdrawals stay queued.
    */
   refresh(): void {
+    this.#materialize();
     this.#requeueAll();
   }
 
@@ -245,6 +347,7 @@ export class AdjRibOut {
         sig: `4${bytesToString(bytes, EMPTY_UPDATE)}`,
         attributes,
         baseLength: bytes.length,
+        base: bytes,
         nextHop: attrs.nextHop,
         mpFixed: 0,
       };
@@ -300,10 +403,62 @@ export class AdjRibOut {
     return encodeUpdate({ withdrawn: [], attributes: [attr], nlri: [] }, { maxLength, fourOctetAs });
   }
 
+  /**
+   * An IPv4 announcement written straight into a scratch buffer: the group's encoded message with no NLRI, then
+   * `length, prefix` pairs from one `Number()` per prefix (no prefix array, no re-encoding of the attributes).
+   */
+  /**
+   * Whether {@link AdjRibOut.#announcementV4} serves the queue: IPv4 with room for the longest NLRI entry (5 bytes)
+   * after the attributes, so its first prefix always fits and the generic path's error cannot happen.
+   */
+  #v4Fast(q: Queue): boolean {
+    const g = q.group;
+    return g?.base !== undefined && g.baseLength + 5 <= this.#opts.maxLength;
+  }
+
+  #announcementV4(q: Queue, g: Group): Uint8Array {
+    const maxLength = this.#opts.maxLength;
+    if (this.#scratch === undefined || this.#scratch.length < maxLength)
+      this.#scratch = new Uint8Array(maxLength);
+    const buf = this.#scratch;
+    buf.set(g.base!, 0);
+    let p = g.baseLength;
+    const f = q.fresh;
+    if (f !== undefined) {
+      const { keys, routes } = f;
+      let i = f.at;
+      for (; i < keys.length; i++) {
+        const c = routes[i]!.prefix;
+        const n = 1 + ((c.prefixLength + 7) >> 3);
+        if (p + n > maxLength) break;
+        p = writeV4(buf, p, c);
+        this.#sent.set(keys[i]!, routes[i]!);
+      }
+      this.#freshCount -= i - f.at;
+      f.at = i;
+      if (i === keys.length) q.fresh = undefined;
+    } else {
+      for (const key of q.keys) {
+        const r = this.#desired.get(key)!;
+        const n = 1 + ((r.prefix.prefixLength + 7) >> 3);
+        if (p + n > maxLength) break;
+        p = writeV4(buf, p, r.prefix);
+        q.keys.delete(key);
+        this.#pending.delete(key);
+        this.#sent.set(key, r);
+      }
+    }
+    // RFC 4271 §4.1: the header's Length field; the rest of the header and the attributes are the group's.
+    buf[16] = p >>> 8;
+    buf[17] = p & 0xff;
+    return buf.slice(0, p);
+  }
+
   #announcement(q: Queue): Uint8Array {
     const { maxLength, fourOctetAs } = this.#opts;
     const g = q.group!;
     const v4 = q.family === 'ipv4';
+    if (this.#v4Fast(q)) return this.#announcementV4(q, g);
     const prefixes: Cidr[] = [];
     let bytes = v4 ? 0 : g.mpFixed;
     const room = (n: number) => (v4 ? g.baseLength + n : g.baseLength + attrHeader(n) + n) <= maxLength;
