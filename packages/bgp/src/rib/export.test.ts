@@ -60,6 +60,20 @@ describe('exportAttributes (RFC 4271 §5.1, §9.2)', () => {
     expect(other).not.toBe(a);
   });
 
+  it('plain advertisements share one object per family with those spelling out the defaults', () => {
+    const ctx: ExportContext = { ...EBGP };
+    const plain4 = exportAttributes({ prefix: p4 }, ctx);
+    expect(exportAttributes({ prefix: Cidr.parse('10.2.0.0/24') }, ctx)).toBe(plain4);
+    expect(exportAttributes({ prefix: p4, asPathPrepend: 0 }, ctx)).toBe(plain4);
+    expect(exportAttributes({ prefix: p4, asPathPrepend: 1 }, ctx)).not.toBe(plain4);
+    expect(exportAttributes({ prefix: p4, med: 0 }, ctx)).not.toBe(plain4);
+    expect(exportAttributes({ prefix: p4, communities: [] }, ctx)).toBe(plain4);
+    const plain6 = exportAttributes({ prefix: Cidr.parse('fd00::/64') }, ctx);
+    expect(plain6).not.toBe(plain4);
+    expect(plain6.nextHop).toBe('2001:db8::ff');
+    expect(exportAttributes({ prefix: Cidr.parse('fd00:1::/64') }, ctx)).toBe(plain6);
+  });
+
   it('fails with typed errors: no next hop, wrong family, bad community', () => {
     const cases: [() => unknown, string][] = [
       [() => exportAttributes({ prefix: p4 }, { ...EBGP, nextHopSelf: {} }), 'ERR_BGP_NO_NEXT_HOP'],

@@ -14,6 +14,9 @@ export interface ExportContext {
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+/** The memo key of an advertisement with no settings (see {@link exportAttributes}). */
+const PLAIN_SIG_V4 = '4||||||0';
+const PLAIN_SIG_V6 = '6||||||0';
 const memo = new WeakMap<ExportContext, Map<string, PathAttributes>>();
 
 function unique<T>(list: readonly T[]): T[] {
@@ -35,15 +38,20 @@ function unique<T>(list: readonly T[]): T[] {
 export function exportAttributes(adv: Advertisement, ctx: ExportContext): PathAttributes {
   const v4 = adv.prefix.network.family === 4;
   const prepend = adv.asPathPrepend ?? 0;
-  const sig = [
-    v4 ? 4 : 6,
-    adv.nextHop?.toString() ?? '',
-    adv.communities?.join(',') ?? '',
-    adv.largeCommunities?.join(',') ?? '',
-    adv.localPref ?? '',
-    adv.med ?? '',
-    prepend,
-  ].join('|');
+  // One template string, no array per call (a full table exports 100k+ advertisements); the plain case is constant.
+  const sig =
+    adv.nextHop === undefined &&
+    adv.communities === undefined &&
+    adv.largeCommunities === undefined &&
+    adv.localPref === undefined &&
+    adv.med === undefined &&
+    adv.asPathPrepend === undefined
+      ? v4
+        ? PLAIN_SIG_V4
+        : PLAIN_SIG_V6
+      : `${v4 ? 4 : 6}|${adv.nextHop?.toString() ?? ''}|${adv.communities?.join(',') ?? ''}|${
+          adv.largeCommunities?.join(',') ?? ''
+        }|${adv.localPref ?? ''}|${adv.med ?? ''}|${prepend}`;
   let byCtx = memo.get(ctx);
   if (byCtx === undefined) {
     byCtx = new Map();
