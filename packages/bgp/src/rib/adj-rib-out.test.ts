@@ -264,6 +264,33 @@ describe('AdjRibOut initial dump (set on an empty table)', () => {
     expect(out.advertised).toBe(5);
   });
 
+  it('IPv4 only: a repeated prefix keeps its first place and its last route; equal networks of other lengths are distinct', () => {
+    const ps = v4Prefixes('10.0.0.0/24', 3000);
+    const b = attrs({ med: 7 });
+    const out = new AdjRibOut(OPTS);
+    out.set([
+      ...routes([c('10.0.0.0/8'), c('10.0.0.0/16')]),
+      ...routes(ps),
+      { prefix: c('10.0.0.0/8'), attrs: b },
+      { prefix: ps[2999]!, attrs: b },
+      { prefix: c('0.0.0.0/0'), attrs: b },
+    ]);
+    expect(out.pending).toBe(3003);
+    const decoded = decodeAll(out.takeUpdates());
+    const byMed = (med: number | undefined) =>
+      decoded.filter((m) => attr(m, 'med')?.med === med).flatMap((m) => m.nlri.map(String));
+    expect(byMed(7)).toEqual(['10.0.0.0/8', ps[2999]!.toString(), '0.0.0.0/0']);
+    expect(byMed(undefined)).toEqual(['10.0.0.0/16', ...ps.slice(0, 2999).map(String)]);
+    expect(nlriOf(decoded).slice(0, 3)).toEqual(['10.0.0.0/8', ps[2999]!.toString(), '0.0.0.0/0']);
+    // The desired set is the deduplicated one: the same set again changes nothing.
+    out.set([
+      ...routes([c('10.0.0.0/16')]),
+      ...routes(ps.slice(0, 2999)),
+      ...routes([c('10.0.0.0/8'), ps[2999]!, c('0.0.0.0/0')], b),
+    ]);
+    expect(out.pending).toBe(0);
+  });
+
   it('takes a new desired set in the middle of the dump: withdraws what went, drops what never went', () => {
     const ps = v4Prefixes('10.0.0.0/24', 3000);
     const out = new AdjRibOut(OPTS);

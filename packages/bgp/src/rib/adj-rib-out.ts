@@ -32,7 +32,6 @@ interface Queue {
  * first moves what is left into `keys` and the pending map ({@link AdjRibOut} `#materialize`).
  */
 interface Fresh {
-  readonly keys: string[];
   readonly routes: Route[];
   at: number;
 }
@@ -72,6 +71,32 @@ function writeV4(buf: Uint8Array, p: number, c: Cidr): number {
   if (len > 16) buf[p + 3] = v >>> 8;
   if (len > 24) buf[p + 4] = v;
   return p + 1 + ((len + 7) >> 3);
+}
+
+/**
+ * Whether an IPv4 prefix repeats in the list: an open-addressing table of `network * 64 + length` (below 2^38,
+ * exact in a double), far cheaper than a Map of string keys for a full table.
+ */
+function hasRepeatedV4(list: readonly Route[]): boolean {
+  let size = 16;
+  while (size < list.length * 2) size *= 2;
+  const mask = size - 1;
+  const table = new Float64Array(size);
+  for (const r of list) {
+    const v = Number(r.prefix.network.value);
+    const id = v * 64 + r.prefix.prefixLength + 1; // 0 marks an empty slot
+    let h = (Math.imul(v ^ (r.prefix.prefixLength << 26), 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      const at = table[h]!;
+      if (at === 0) {
+        table[h] = id;
+        break;
+      }
+      if (at === id) return true;
+      h = (h + 1) & mask;
+    }
+  }
+  return false;
 }
 
 function bytesToString(b: Uint8Array, from: number): string {
@@ -116,6 +141,11 @@ export class AdjRibOut {
     ipv6: new WeakMap(),
   };
 
+  /**
+   * The desired routes in order, when the initial dump left {@link AdjRibOut.#desired} unbuilt (IPv4 only, no
+   * prefix repeated); see {@link AdjRibOut.#ensureDesired}.
+   */
+  #lazyDesired: Route[] | undefined;
   /** Prefixes in {@link Queue.fresh} arrays, not yet taken. */
   #freshCount = 0;
   /** Where IPv4 announcements are assembled before being copied out at their length. */
@@ -142,7 +172,8 @@ export class AdjRibOut {
    * @throws BgpError `ERR_BGP_UNENCODABLE` when attributes cannot be encoded (e.g. an IPv6 next hop on IPv4).
    */
   set(routes: Iterable<Route>): void {
-    if (this.#desired.size === 0 && this.#sent.size === 0 && this.#pending.size === 0) {
+    const empty = this.#lazyDesired === undefined && this.#desired.size === 0;
+    if (empty && this.#sent.size === 0 && this.#pending.size === 0) {
       this.#setFresh(routes);
       return;
     }
@@ -180,58 +211,84 @@ export class AdjRibOut {
     const families = this.#opts.families;
     const v4 = families.includes('ipv4');
     const v6 = families.includes('ipv6');
-    const next = new Map<string, Route>();
+    const list: Route[] = [];
+    let allV4 = true;
     for (const r of routes) {
-      if (!(r.prefix.network.family === 4 ? v4 : v6)) continue;
-      next.set(prefixKey(r.prefix), r);
+      const isV4 = r.prefix.network.family === 4;
+      if (!(isV4 ? v4 : v6)) continue;
+      if (!isV4) allV4 = false;
+      list.push(r);
+    }
+    let ordered: Iterable<Route> = list;
+    let next: Map<string, Route> | undefined;
+    // IPv4 without a repeated prefix (the usual dump) needs no desired map yet: it is built from the list when
+    // something other than takeUpdates needs it. Otherwise the general path's order: by first occurrence, with
+    // the last route given for the prefix.
+    if (!allV4 || hasRepeatedV4(list)) {
+      next = new Map<string, Route>();
+      for (const r of list) next.set(prefixKey(r.prefix), r);
+      ordered = next.values();
     }
     // Most routes share one attributes object (exportAttributes memoizes): look its queue up once per run.
     const fresh = new Map<Queue, Fresh>();
     let lastAttrs: PathAttributes | undefined;
     let lastFamily: Family | undefined;
     let f: Fresh | undefined;
-    for (const [key, r] of next) {
+    for (const r of ordered) {
       const family = familyOf(r.prefix);
       if (r.attrs !== lastAttrs || family !== lastFamily || f === undefined) {
         const q = this.#queueOf(this.#group(r.attrs, family));
         f = fresh.get(q);
         if (f === undefined) {
-          f = { keys: [], routes: [], at: 0 };
+          f = { routes: [], at: 0 };
           fresh.set(q, f);
         }
         lastAttrs = r.attrs;
         lastFamily = family;
       }
-      f.keys.push(key);
       f.routes.push(r);
     }
     for (const [q, qf] of fresh) {
       q.fresh = qf;
       this.#active.add(q);
     }
-    this.#freshCount = next.size;
+    this.#freshCount = next === undefined ? list.length : next.size;
+    if (next === undefined) this.#lazyDesired = list.length > 0 ? list : undefined;
+    else this.#desired = next;
+  }
+
+  /** Builds the desired map from {@link AdjRibOut.#lazyDesired}. */
+  #ensureDesired(): void {
+    const list = this.#lazyDesired;
+    if (list === undefined) return;
+    this.#lazyDesired = undefined;
+    const next = new Map<string, Route>();
+    for (const r of list) next.set(prefixKey(r.prefix), r);
     this.#desired = next;
   }
 
   /** Moves what is left of the initial dump into the queues' key sets and the pending map. */
   #materialize(): void {
+    this.#ensureDesired();
     if (this.#freshCount === 0) return;
     for (const q of this.#active) if (q.fresh !== undefined) this.#materializeQueue(q);
   }
 
   #materializeQueue(q: Queue): void {
+    this.#ensureDesired();
     const f = q.fresh!;
     q.fresh = undefined;
-    this.#freshCount -= f.keys.length - f.at;
-    for (let i = f.at; i < f.keys.length; i++) {
-      q.keys.add(f.keys[i]!);
-      this.#pending.set(f.keys[i]!, q);
+    this.#freshCount -= f.routes.length - f.at;
+    for (let i = f.at; i < f.routes.length; i++) {
+      const key = prefixKey(f.routes[i]!.prefix);
+      q.keys.add(key);
+      this.#pending.set(key, q);
     }
   }
 
   /** Prefixes waiting in an announcement queue. */
   #queued(q: Queue): number {
-    return q.fresh === undefined ? q.keys.size : q.keys.size + q.fresh.keys.length - q.fresh.at;
+    return q.fresh === undefined ? q.keys.size : q.keys.size + q.fresh.routes.length - q.fresh.at;
   }
 
   /**
@@ -425,18 +482,18 @@ export class AdjRibOut {
     let p = g.baseLength;
     const f = q.fresh;
     if (f !== undefined) {
-      const { keys, routes } = f;
+      const routes = f.routes;
       let i = f.at;
-      for (; i < keys.length; i++) {
+      for (; i < routes.length; i++) {
         const c = routes[i]!.prefix;
         const n = 1 + ((c.prefixLength + 7) >> 3);
         if (p + n > maxLength) break;
         p = writeV4(buf, p, c);
-        this.#sent.set(keys[i]!, routes[i]!);
+        this.#sent.set(prefixKey(c), routes[i]!);
       }
       this.#freshCount -= i - f.at;
       f.at = i;
-      if (i === keys.length) q.fresh = undefined;
+      if (i === routes.length) q.fresh = undefined;
     } else {
       for (const key of q.keys) {
         const r = this.#desired.get(key)!;
