@@ -291,6 +291,18 @@ describe('AdjRibOut initial dump (set on an empty table)', () => {
     expect(out.pending).toBe(0);
   });
 
+  it('IPv4 in any order: sends in the order given', () => {
+    const ps = v4Prefixes('10.0.0.0/24', 3000);
+    const shuffled = [...ps.slice(1500).reverse(), c('10.0.0.0/16'), ...ps.slice(0, 1500)];
+    const out = new AdjRibOut(OPTS);
+    out.set(routes(shuffled));
+    expect(out.pending).toBe(3001);
+    expect(nlriOf(decodeAll(out.takeUpdates()))).toEqual(shuffled.map(String));
+    out.set(routes(ps));
+    expect(out.pending).toBe(1); // 10.0.0.0/16 withdrawn
+    expect(withdrawnOf(decodeAll(out.takeUpdates()))).toEqual(['10.0.0.0/16']);
+  });
+
   it('takes a new desired set in the middle of the dump: withdraws what went, drops what never went', () => {
     const ps = v4Prefixes('10.0.0.0/24', 3000);
     const out = new AdjRibOut(OPTS);

@@ -211,42 +211,55 @@ export class AdjRibOut {
     const families = this.#opts.families;
     const v4 = families.includes('ipv4');
     const v6 = families.includes('ipv6');
+    // One indexed pass (this runs once per session, on cold code): filter, group, and see whether the IPv4
+    // prefixes come strictly ascending, which rules out a repeat without any table.
+    const input: readonly Route[] = Array.isArray(routes) ? routes : [...routes];
     const list: Route[] = [];
+    let fresh = new Map<Queue, Fresh>();
+    let lastAttrs: PathAttributes | undefined;
+    let lastV4 = false;
+    let f: Fresh | undefined;
     let allV4 = true;
-    for (const r of routes) {
-      const isV4 = r.prefix.network.family === 4;
+    let ascending = true;
+    let prevValue = -1;
+    let prevLength = -1;
+    for (let i = 0; i < input.length; i++) {
+      const r = input[i]!;
+      const c = r.prefix;
+      const isV4 = c.network.family === 4;
       if (!(isV4 ? v4 : v6)) continue;
-      if (!isV4) allV4 = false;
       list.push(r);
+      if (!isV4) allV4 = false;
+      else if (ascending) {
+        const value = Number(c.network.value);
+        if (value < prevValue || (value === prevValue && c.prefixLength <= prevLength)) ascending = false;
+        prevValue = value;
+        prevLength = c.prefixLength;
+      }
+      if (r.attrs !== lastAttrs || isV4 !== lastV4 || f === undefined) {
+        f = this.#freshOf(fresh, r);
+        lastAttrs = r.attrs;
+        lastV4 = isV4;
+      }
+      f.routes.push(r);
     }
-    let ordered: Iterable<Route> = list;
     let next: Map<string, Route> | undefined;
     // IPv4 without a repeated prefix (the usual dump) needs no desired map yet: it is built from the list when
     // something other than takeUpdates needs it. Otherwise the general path's order: by first occurrence, with
     // the last route given for the prefix.
-    if (!allV4 || hasRepeatedV4(list)) {
+    if (!allV4 || (!ascending && hasRepeatedV4(list))) {
       next = new Map<string, Route>();
       for (const r of list) next.set(prefixKey(r.prefix), r);
-      ordered = next.values();
-    }
-    // Most routes share one attributes object (exportAttributes memoizes): look its queue up once per run.
-    const fresh = new Map<Queue, Fresh>();
-    let lastAttrs: PathAttributes | undefined;
-    let lastFamily: Family | undefined;
-    let f: Fresh | undefined;
-    for (const r of ordered) {
-      const family = familyOf(r.prefix);
-      if (r.attrs !== lastAttrs || family !== lastFamily || f === undefined) {
-        const q = this.#queueOf(this.#group(r.attrs, family));
-        f = fresh.get(q);
-        if (f === undefined) {
-          f = { routes: [], at: 0 };
-          fresh.set(q, f);
+      fresh = new Map();
+      f = undefined;
+      for (const r of next.values()) {
+        if (r.attrs !== lastAttrs || (r.prefix.network.family === 4) !== lastV4 || f === undefined) {
+          f = this.#freshOf(fresh, r);
+          lastAttrs = r.attrs;
+          lastV4 = r.prefix.network.family === 4;
         }
-        lastAttrs = r.attrs;
-        lastFamily = family;
+        f.routes.push(r);
       }
-      f.routes.push(r);
     }
     for (const [q, qf] of fresh) {
       q.fresh = qf;
@@ -255,6 +268,17 @@ export class AdjRibOut {
     this.#freshCount = next === undefined ? list.length : next.size;
     if (next === undefined) this.#lazyDesired = list.length > 0 ? list : undefined;
     else this.#desired = next;
+  }
+
+  /** The fresh array of the queue of a route's attributes, made on first use. */
+  #freshOf(fresh: Map<Queue, Fresh>, r: Route): Fresh {
+    const q = this.#queueOf(this.#group(r.attrs, familyOf(r.prefix)));
+    let f = fresh.get(q);
+    if (f === undefined) {
+      f = { routes: [], at: 0 };
+      fresh.set(q, f);
+    }
+    return f;
   }
 
   /** Builds the desired map from {@link AdjRibOut.#lazyDesired}. */
