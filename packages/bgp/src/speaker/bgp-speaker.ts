@@ -20,10 +20,8 @@ import { type BgpSpeakerConfig, parseSpeakerConfig } from '../config/speaker-con
 import type { FsmStateName } from '../fsm/index.js';
 import {
   AdjRibOut,
-  compilePolicy,
   type Family,
   LocRib,
-  type PathAttributes,
   prefixFromKey,
   type RibInChanges,
   routesFromUpdate,
@@ -39,9 +37,12 @@ import {
 } from '../wire/index.js';
 import { validateAdvertisements } from './advertisements.js';
 import { exportRoutesFor } from './export-routes.js';
+import { familiesToSweepOnReturn, helperPlanOnDown } from './graceful-restart.js';
+import { importRoutes } from './import-routes.js';
 import { KernelInstaller } from './kernel-installer.js';
 import { PeerState } from './peer-state.js';
 import { toReceivedRoute } from './received-route.js';
+import { sessionConfigFor } from './session-config.js';
 
 /** Seams of {@link BgpSpeaker.start}. */
 export interface BgpSpeakerDeps {
@@ -167,34 +168,7 @@ export class BgpSpeaker implements Peering {
       }, c.gracefulRestart.restartTime * 1000);
     }
     for (const p of c.peers) {
-      const session = new BgpSession(
-        {
-          name: p.name,
-          peerAddress: p.address,
-          peerAsn: p.asn,
-          localAsn: c.asn,
-          routerId: c.routerId,
-          peerPort: p.port,
-          ...(p.localAddress === undefined ? {} : { localAddress: p.localAddress }),
-          ...(p.localPort === undefined ? {} : { localPort: p.localPort }),
-          passive: p.passive,
-          holdTime: p.holdTime,
-          connectRetry: { minMs: c.connectRetry.minSeconds * 1000, maxMs: c.connectRetry.maxSeconds * 1000 },
-          families: p.families,
-          extendedMessages: c.extendedMessages,
-          ...(p.gracefulRestart
-            ? {
-                gracefulRestart: {
-                  restartTime: c.gracefulRestart.restartTime,
-                  restarting: c.gracefulRestart.restarting,
-                  // The forwarding of what we announce (pod blocks) lives in the kernel, not in this process.
-                  forwardingPreserved: true,
-                },
-              }
-            : {}),
-        },
-        { clock: this.#clock, logger: this.#log },
-      );
+      const session = new BgpSession(sessionConfigFor(p, c), { clock: this.#clock, logger: this.#log });
       const peer = new PeerState(p, session);
       this.#peers.set(p.name, peer);
       this.#wire(peer);
@@ -256,11 +230,8 @@ export class BgpSpeaker implements Peering {
     // missing, F bit clear) go at once; the others wait for End-of-RIB, at most staleRoutesSeconds.
     peer.clearGrTimer(this.#clock);
     if (peer.staleFamilies.size > 0) {
-      const gr = n.peerGracefulRestart;
-      for (const f of [...peer.staleFamilies]) {
-        const kept = gr?.families.find((x) => x.family === f);
-        if (!gr || !kept?.forwardingPreserved) this.#sweepStale(peer, f);
-      }
+      for (const f of familiesToSweepOnReturn(peer.staleFamilies, n.peerGracefulRestart))
+        this.#sweepStale(peer, f);
       if (peer.staleFamilies.size > 0) {
         peer.grTimer = this.#clock.setTimeout(() => {
           peer.grTimer = undefined;
@@ -283,37 +254,10 @@ export class BgpSpeaker implements Peering {
     if (!n) return;
     const parsed = routesFromUpdate(msg, { fourOctetAs: n.fourOctetAs });
     const info = peer.info();
-    let announced: readonly { prefixes: readonly Cidr[]; attrs: PathAttributes }[] = parsed.announced;
-    const withdrawn: { prefixes: readonly Cidr[] }[] = [...parsed.withdrawn];
-    // RFC 4271 §9.1.2: a route whose AS_PATH holds our own AS is a loop (a peer reflecting our routes back).
-    // Like BIRD and FRR, do not accept it; one already held for the prefix is replaced, i.e. withdrawn.
-    const asn = this.config.asn;
-    const looped = (attrs: PathAttributes) => attrs.asPath.some((seg) => seg.asns.includes(asn));
-    if (announced.some((a) => looped(a.attrs))) {
-      for (const a of announced) if (looped(a.attrs)) withdrawn.push({ prefixes: a.prefixes });
-      announced = announced.filter((a) => !looped(a.attrs));
-    }
-    const policy = peer.config.import;
-    if (policy && !(policy.rules.length === 0 && policy.default === 'accept')) {
-      // Import policy before the Adj-RIB-In: a prefix now rejected replaces an accepted one, i.e. is withdrawn.
-      const compiled = compilePolicy(policy);
-      const ctx = { localAsn: this.config.asn };
-      const groups = new Map<PathAttributes, Cidr[]>();
-      const rejected: Cidr[] = [];
-      for (const a of announced) {
-        for (const prefix of a.prefixes) {
-          const attrs = compiled.apply(prefix, a.attrs, ctx);
-          if (!attrs) rejected.push(prefix);
-          else {
-            const g = groups.get(attrs);
-            if (g) g.push(prefix);
-            else groups.set(attrs, [prefix]);
-          }
-        }
-      }
-      announced = [...groups].map(([attrs, prefixes]) => ({ attrs, prefixes }));
-      if (rejected.length > 0) withdrawn.push({ prefixes: rejected });
-    }
+    const { announced, withdrawn } = importRoutes(parsed, {
+      localAsn: this.config.asn,
+      ...(peer.config.import ? { policy: peer.config.import } : {}),
+    });
     // The Loc-RIB keeps every peer's candidates, so it is the (post-policy) Adj-RIB-In too: one Map operation per
     // prefix. Real changes are collected only when someone listens.
     const changes: RibInChanges | undefined =
@@ -383,25 +327,23 @@ export class BgpSpeaker implements Peering {
       };
     } else peer.lastError = { code: 'BGP_SESSION_LOST', message: info.reason };
     this.#log.warn({ peer: peer.config.name, reason: info.reason, graceful: info.graceful }, 'session down');
-    const gr = n?.peerGracefulRestart;
-    if (!this.#closed && info.graceful && peer.config.gracefulRestart && gr && gr.restartTime > 0) {
-      // RFC 4724 §4.2 (helper): keep the routes as stale for the families the peer preserves, for its Restart Time.
-      const kept = gr.families.map((f) => f.family);
-      for (const f of n.families) {
-        if (kept.includes(f)) {
-          // Stale routes lose to fresh ones in best-path selection.
-          this.#locRib.markStale(peer.config.name, f);
-          peer.staleFamilies.add(f);
-        }
+    const plan = this.#closed
+      ? undefined
+      : helperPlanOnDown({ negotiated: n, graceful: info.graceful, enabled: peer.config.gracefulRestart });
+    if (plan) {
+      for (const f of plan.keep) {
+        // Stale routes lose to fresh ones in best-path selection.
+        this.#locRib.markStale(peer.config.name, f);
+        peer.staleFamilies.add(f);
       }
-      for (const f of n.families) if (!kept.includes(f)) this.#dropFamily(peer, f);
+      for (const f of plan.drop) this.#dropFamily(peer, f);
       peer.clearGrTimer(this.#clock);
       peer.grTimer = this.#clock.setTimeout(() => {
         peer.grTimer = undefined;
         for (const f of [...peer.staleFamilies]) this.#sweepStale(peer, f);
-      }, gr.restartTime * 1000);
+      }, plan.restartTime * 1000);
       this.#log.info(
-        { peer: peer.config.name, restartTime: gr.restartTime, families: kept },
+        { peer: peer.config.name, restartTime: plan.restartTime, families: plan.keep },
         'graceful restart: helper, routes kept as stale',
       );
       if (peer.staleFamilies.size > 0) this.#installer?.changed();
