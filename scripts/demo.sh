@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install, build, and run the core example against a network namespace it
-# creates and removes. (Replaced by the one-machine lab once it exists.)
+# The main job on a fresh machine: install, then run the examples (examples/seed-check.ts: addressing and host-gw
+# routes; examples/bgp-edge.ts: the edge node's BGP speaker against BIRD) in network namespaces they create and remove.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
