@@ -362,3 +362,173 @@ describe('AdjRibOut initial dump (set on an empty table)', () => {
     expect(out.pending).toBe(0);
   });
 });
+
+describe('AdjRibOut initial dump: what it sent is recorded lazily', () => {
+  const med = (m: UpdateMessage) => attr(m, 'med')?.med;
+  /** Each UPDATE as [withdrawn, announced, MED]: the exact wire content, IPv6 from MP_(UN)REACH_NLRI. */
+  const shape = (msgs: Uint8Array[]) =>
+    decodeAll(msgs).map((m) => [
+      [...m.withdrawn, ...(attr(m, 'mp-unreach')?.withdrawn ?? [])].map(String),
+      [...m.nlri, ...(attr(m, 'mp-reach')?.nlri ?? [])].map(String),
+      med(m),
+    ]);
+  const strs = (ps: readonly Cidr[]) => ps.map(String);
+  const a = attrs();
+  const b = attrs({ med: 9 });
+  // 3000 /24s: 0..1499 with `a`, 1500..2999 with `b` (1013 /24s per UPDATE with `a`, 1011 with `b`: 7 more bytes).
+  const ps = v4Prefixes('10.0.0.0/24', 3000);
+  const table = () => [...routes(ps.slice(0, 1500), a), ...routes(ps.slice(1500), b)];
+
+  it('counts every UPDATE taken in advertised at once', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(table());
+    const sizes: number[] = [];
+    for (let sent = 0; out.pending > 0; ) {
+      const [m] = decodeAll(out.takeUpdates(1));
+      sent += m!.nlri.length;
+      expect(out.advertised).toBe(sent);
+      expect(out.pending).toBe(3000 - sent);
+      sizes.push(m!.nlri.length);
+    }
+    expect(sizes).toEqual([1013, 487, 1011, 489]);
+    expect(out.takeUpdates()).toEqual([]);
+    // The whole table went: the same table again is no change, an empty one withdraws all of it.
+    out.set(table());
+    expect([out.pending, out.advertised]).toEqual([0, 3000]);
+    out.set([]);
+    expect(out.advertised).toBe(3000);
+    expect(shape(out.takeUpdates())).toEqual([
+      [strs(ps.slice(0, 1018)), [], undefined],
+      [strs(ps.slice(1018, 2036)), [], undefined],
+      [strs(ps.slice(2036)), [], undefined],
+    ]);
+    expect([out.pending, out.advertised]).toEqual([0, 0]);
+    // Empty again: the next set is a new initial dump.
+    out.set(routes(ps.slice(0, 3)));
+    expect(shape(out.takeUpdates())).toEqual([[[], strs(ps.slice(0, 3)), undefined]]);
+    expect(out.advertised).toBe(3);
+  });
+
+  it('set() in the middle of the dump: withdraws and re-announces exactly what was sent', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(table());
+    // Sent: 0..1012 (a), 1013..1499 (a), 1500..2510 (b); queued: 2511..2999 (b).
+    expect(shape(out.takeUpdates(3))).toEqual([
+      [[], strs(ps.slice(0, 1013)), undefined],
+      [[], strs(ps.slice(1013, 1500)), undefined],
+      [[], strs(ps.slice(1500, 2511)), 9],
+    ]);
+    expect(out.advertised).toBe(2511);
+    const c2 = attrs({ med: 2 });
+    out.set([
+      ...routes(ps.slice(10, 1400), a), // unchanged, sent: nothing to do
+      ...routes(ps.slice(1400, 1450), c2), // sent with `a`: announced again with MED 2
+      ...routes(ps.slice(1450, 1500), b), // sent with `a`: announced again with `b`
+      ...routes(ps.slice(1500, 2000), b), // unchanged, sent
+      ...routes(ps.slice(2500, 2520), b), // 2500..2510 sent, 2511..2519 still queued
+      ...routes(ps.slice(2520, 2530), a), // queued with `b`, now `a`
+    ]);
+    // Withdraw 0..9 and 2000..2499 (sent, gone); 2530..2999 never went: dropped from the queue.
+    expect(out.pending).toBe(10 + 500 + 50 + 50 + 9 + 10);
+    expect(out.advertised).toBe(2511);
+    expect(shape(out.takeUpdates())).toEqual([
+      [[...strs(ps.slice(0, 10)), ...strs(ps.slice(2000, 2500))], [], undefined],
+      [[], [...strs(ps.slice(2511, 2520)), ...strs(ps.slice(1450, 1500))], 9],
+      [[], strs(ps.slice(1400, 1450)), 2],
+      [[], strs(ps.slice(2520, 2530)), undefined],
+    ]);
+    expect([out.pending, out.advertised]).toEqual([0, 10 + 1390 + 100 + 500 + 20 + 10 - 10]);
+    out.set([]);
+    const gone = shape(out.takeUpdates()).flatMap(([w]) => w as string[]);
+    expect(gone.sort()).toEqual(strs([...ps.slice(10, 2000), ...ps.slice(2500, 2530)]).sort());
+    expect(out.advertised).toBe(0);
+  });
+
+  it('set() after a partial dump of IPv4 and IPv6: both families withdrawn exactly', () => {
+    const v6 = attrs({ nextHop: '2001:db8::1' });
+    const p6 = [c('2001:db8:1::/48'), c('2001:db8:2::/48')];
+    const out = new AdjRibOut(OPTS);
+    out.set([...routes(ps.slice(0, 1100), a), ...routes(p6, v6), ...routes(ps.slice(1100, 1200), b)]);
+    expect(shape(out.takeUpdates(3))).toEqual([
+      [[], strs(ps.slice(0, 1013)), undefined],
+      [[], strs(ps.slice(1013, 1100)), undefined],
+      [[], strs(p6), undefined],
+    ]);
+    expect([out.pending, out.advertised]).toEqual([100, 1102]);
+    out.set(routes(ps.slice(1050, 1150), a));
+    expect(shape(out.takeUpdates())).toEqual([
+      [strs(ps.slice(0, 1018)), [], undefined],
+      [strs(ps.slice(1018, 1050)), [], undefined],
+      [strs(p6), [], undefined],
+      [[], strs(ps.slice(1100, 1150)), undefined],
+    ]);
+    expect([out.pending, out.advertised]).toEqual([0, 100]);
+  });
+
+  it('refresh() in the middle of the dump: re-sends all, and still knows what went before', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(table());
+    out.takeUpdates(1); // 0..1012
+    expect(out.advertised).toBe(1013);
+    out.refresh();
+    expect([out.pending, out.advertised]).toEqual([3000, 1013]);
+    // Before anything more goes: what left the table and had been sent is withdrawn, the rest dropped.
+    out.set(routes(ps.slice(500, 1500), a));
+    expect([out.pending, out.advertised]).toEqual([500 + 1000, 1013]);
+    expect(shape(out.takeUpdates())).toEqual([
+      [strs(ps.slice(0, 500)), [], undefined],
+      [[], strs(ps.slice(500, 1500)), undefined],
+    ]);
+    expect([out.pending, out.advertised]).toEqual([0, 1000]);
+  });
+
+  it('refresh() after the whole dump re-sends it; then a set withdraws from it', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(table());
+    expect(out.takeUpdates()).toHaveLength(4);
+    out.refresh();
+    expect([out.pending, out.advertised]).toEqual([3000, 3000]);
+    expect(shape(out.takeUpdates())).toEqual([
+      [[], strs(ps.slice(0, 1013)), undefined],
+      [[], strs(ps.slice(1013, 1500)), undefined],
+      [[], strs(ps.slice(1500, 2511)), 9],
+      [[], strs(ps.slice(2511)), 9],
+    ]);
+    out.set(routes(ps.slice(1, 1500), a));
+    const gone = strs([ps[0]!, ...ps.slice(1500)]);
+    expect(shape(out.takeUpdates())).toEqual([
+      [gone.slice(0, 1018), [], undefined],
+      [gone.slice(1018), [], undefined],
+    ]);
+    expect(out.advertised).toBe(1499);
+  });
+
+  it('resetSent() in the middle of the dump: nothing is known sent, nothing withdrawn', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(table());
+    out.takeUpdates(3);
+    expect(out.advertised).toBe(2511);
+    out.resetSent();
+    expect([out.pending, out.advertised]).toEqual([3000, 0]);
+    out.set(routes(ps.slice(0, 1000), b));
+    expect([out.pending, out.advertised]).toEqual([1000, 0]);
+    expect(shape(out.takeUpdates())).toEqual([[[], strs(ps.slice(0, 1000)), 9]]);
+    expect(out.advertised).toBe(1000);
+    out.set([]);
+    expect(shape(out.takeUpdates())).toEqual([[strs(ps.slice(0, 1000)), [], undefined]]);
+    expect(out.advertised).toBe(0);
+  });
+
+  it('resetSent() after the whole dump, then the same table: sent again in full', () => {
+    const out = new AdjRibOut(OPTS);
+    out.set(table());
+    out.takeUpdates();
+    out.resetSent();
+    out.set(table());
+    expect([out.pending, out.advertised]).toEqual([3000, 0]);
+    expect(nlriOf(decodeAll(out.takeUpdates()))).toEqual(strs(ps));
+    expect(out.advertised).toBe(3000);
+    out.set(table());
+    expect(out.pending).toBe(0);
+  });
+});

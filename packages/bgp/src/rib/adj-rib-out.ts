@@ -125,8 +125,11 @@ export class AdjRibOut {
   readonly #opts: AdjRibOutOptions;
   /** Desired routes by prefix key. */
   #desired = new Map<string, Route>();
-  /** Routes the peer has (sent), by prefix key. */
-  readonly #sent = new Map<string, Route>();
+  /**
+   * Routes the peer has (sent), by prefix key, except those of the initial dump still only counted in
+   * {@link AdjRibOut.#lazySent}; see {@link AdjRibOut.#ensureSent}.
+   */
+  #sent = new Map<string, Route>();
   /** The queue each pending key is in. */
   readonly #pending = new Map<string, Queue>();
   readonly #withdraw: Record<Family, Queue> = {
@@ -148,6 +151,14 @@ export class AdjRibOut {
   #lazyDesired: Route[] | undefined;
   /** Prefixes in {@link Queue.fresh} arrays, not yet taken. */
   #freshCount = 0;
+  /**
+   * The initial dump's {@link Fresh} arrays (also those no longer on their queue): what IPv4 UPDATEs took from
+   * them, `routes[0..at)`, is sent but not yet in {@link AdjRibOut.#sent} (no per-prefix key and Map insert while
+   * the dump goes out). Moved there by {@link AdjRibOut.#ensureSent} before anything reads `#sent`.
+   */
+  #lazySent: Fresh[] | undefined;
+  /** Prefixes sent from {@link AdjRibOut.#lazySent} arrays (disjoint from `#sent`'s keys). */
+  #lazySentCount = 0;
   /** Where IPv4 announcements are assembled before being copied out at their length. */
   #scratch: Uint8Array | undefined;
 
@@ -162,7 +173,7 @@ export class AdjRibOut {
 
   /** Prefixes the peer has from us (sent and not withdrawn). */
   get advertised(): number {
-    return this.#sent.size;
+    return this.#sent.size + this.#lazySentCount;
   }
 
   /**
@@ -173,7 +184,7 @@ export class AdjRibOut {
    */
   set(routes: Iterable<Route>): void {
     const empty = this.#lazyDesired === undefined && this.#desired.size === 0;
-    if (empty && this.#sent.size === 0 && this.#pending.size === 0) {
+    if (empty && this.advertised === 0 && this.#pending.size === 0) {
       this.#setFresh(routes);
       return;
     }
@@ -265,6 +276,7 @@ export class AdjRibOut {
       q.fresh = qf;
       this.#active.add(q);
     }
+    this.#lazySent = [...fresh.values()];
     this.#freshCount = next === undefined ? list.length : next.size;
     if (next === undefined) this.#lazyDesired = list.length > 0 ? list : undefined;
     else this.#desired = next;
@@ -291,9 +303,37 @@ export class AdjRibOut {
     this.#desired = next;
   }
 
-  /** Moves what is left of the initial dump into the queues' key sets and the pending map. */
+  /**
+   * Moves what the initial dump sent into {@link AdjRibOut.#sent}. When it sent the whole desired set and nothing
+   * else was sent, `#sent` is a copy of the desired map (its keys already made); otherwise one key per prefix.
+   * Needs {@link AdjRibOut.#desired} built.
+   */
+  #ensureSent(): void {
+    const lazy = this.#lazySent;
+    if (lazy === undefined) return;
+    const count = this.#lazySentCount;
+    this.#lazySent = undefined;
+    this.#lazySentCount = 0;
+    if (count === 0) return;
+    if (this.#sent.size === 0 && count === this.#desired.size) {
+      this.#sent = new Map(this.#desired);
+      return;
+    }
+    for (const f of lazy) {
+      for (let i = 0; i < f.at; i++) {
+        const r = f.routes[i]!;
+        this.#sent.set(prefixKey(r.prefix), r);
+      }
+    }
+  }
+
+  /**
+   * Moves what is left of the initial dump into the queues' key sets and the pending map, and what it sent into
+   * {@link AdjRibOut.#sent}.
+   */
   #materialize(): void {
     this.#ensureDesired();
+    this.#ensureSent();
     if (this.#freshCount === 0) return;
     for (const q of this.#active) if (q.fresh !== undefined) this.#materializeQueue(q);
   }
@@ -335,6 +375,8 @@ export class AdjRibOut {
 
   /** Forgets what was sent (the session went down): everything desired is queued again for the next session. */
   resetSent(): void {
+    this.#lazySent = undefined; // forgotten below anyway
+    this.#lazySentCount = 0;
     this.#materialize();
     this.#sent.clear();
     this.#requeueAll();
@@ -513,8 +555,9 @@ export class AdjRibOut {
         const n = 1 + ((c.prefixLength + 7) >> 3);
         if (p + n > maxLength) break;
         p = writeV4(buf, p, c);
-        this.#sent.set(prefixKey(c), routes[i]!);
       }
+      // Sent: counted now, put in #sent by #ensureSent when something reads it.
+      this.#lazySentCount += i - f.at;
       this.#freshCount -= i - f.at;
       f.at = i;
       if (i === routes.length) q.fresh = undefined;
