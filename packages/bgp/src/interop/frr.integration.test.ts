@@ -9,39 +9,32 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  type AdvertisementJson,
   type FrrConfig,
   type FrrDaemon,
   findRoute,
   frrConfig,
   Lab,
-  type ReceivedRouteJson,
   run,
   type SpeakerHandle,
   startFrr,
   startSpeakerInNamespace,
   waitFor,
 } from '../../test-support/index.js';
-import { BOOT_SPEAKER_MODULE } from './frr-boot-speaker.test-support.js';
+import {
+  interopSpeakerConfig,
+  OUR_AS,
+  OURS_V4,
+  OURS_V6,
+  PEER_AS,
+  PEER_V4,
+  PEER_V6,
+  rxFrom,
+  WAIT,
+} from './interop-fixtures.test-support.js';
 
-const OUR_AS = 4200000001;
-const FRR_AS = 65002;
-/** Generous: two cores shared with other suites. */
-const WAIT = { timeoutMs: 20_000, intervalMs: 100 };
-
-const OURS_V4: AdvertisementJson = {
-  prefix: '10.244.0.0/24',
-  communities: ['65001:100', '65001:200'],
-  largeCommunities: ['4200000001:1:1'],
-  med: 7,
-};
-const OURS_V6: AdvertisementJson = {
-  prefix: '2001:db8:244::/64',
-  communities: ['65001:600'],
-  largeCommunities: ['4200000001:6:6'],
-};
-const FRR_V4 = { prefix: '10.55.0.0/24', communities: ['65002:7'], largeCommunities: ['65002:1:2'], med: 9 };
-const FRR_V6 = { prefix: '2001:db8:55::/64', communities: ['65002:8'], largeCommunities: ['65002:6:6'] };
+const FRR_AS = PEER_AS;
+const FRR_V4 = PEER_V4;
+const FRR_V6 = PEER_V6;
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -83,20 +76,8 @@ async function setupFrr(opts: {
 }
 
 /** Our speaker's config towards FRR (frr4 over IPv4, frr6 over IPv6). */
-function speakerConfig(s: Setup, extra: { passive?: boolean; ipv6?: boolean; [k: string]: unknown } = {}) {
-  const { passive = false, ipv6 = true, ...rest } = extra;
-  return {
-    asn: OUR_AS,
-    routerId: s.a.ipv4,
-    holdTime: 9,
-    connectRetry: { minSeconds: 0.5, maxSeconds: 2 },
-    peers: [
-      { name: 'frr4', address: s.b.ipv4, asn: FRR_AS, passive },
-      ...(ipv6 ? [{ name: 'frr6', address: s.b.ipv6, asn: FRR_AS, passive }] : []),
-    ],
-    ...rest,
-  };
-}
+const speakerConfig = (s: Setup, extra: Parameters<typeof interopSpeakerConfig>[2] = {}) =>
+  interopSpeakerConfig(s, 'frr', extra);
 
 /** Runs configuration commands in bgpd (`vtysh -c 'configure terminal' -c …`). */
 async function frrConfigure(frr: FrrDaemon, lines: string[]): Promise<void> {
@@ -116,9 +97,6 @@ interface MessageStats {
   updatesSent: number;
   updatesRecv: number;
 }
-
-const rxFrom = (routes: readonly ReceivedRouteJson[], peer: string) =>
-  routes.filter((r) => r.peer === peer).sort((x, y) => x.prefix.localeCompare(y.prefix));
 
 describe('interop: our speaker ↔ FRR bgpd', () => {
   it('we dial a passive FRR: Established as AS 4200000001; IPv4 and IPv6 routes both ways with next hop, AS path and (large) communities; withdrawals both ways', async () => {
@@ -354,14 +332,12 @@ describe('interop: our speaker ↔ FRR bgpd', () => {
     // route, and End-of-RIB sweeps `dropped` (its restart time is 60 s and its stale-path time 360 s: only our
     // End-of-RIB can remove it within this wait).
     const t0 = Date.now();
-    await startSpeakerInNamespace(
+    // A restarting speaker sends nothing before its first set() (no empty End-of-RIB that would sweep them).
+    const restarted = await startSpeakerInNamespace(
       s.lab,
-      {
-        ...speakerConfig(s, { gracefulRestart: { ...gr, restarting: true } }),
-        advertisements: [kept, OURS_V6],
-      },
-      { modulePath: BOOT_SPEAKER_MODULE, exportName: 'BootSpeaker' },
+      speakerConfig(s, { gracefulRestart: { ...gr, restarting: true } }),
     );
+    await restarted.set([kept, OURS_V6]);
     const after = await waitFor(
       async () => {
         const r = await ourRoutes();

@@ -14,46 +14,31 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  type AdvertisementJson,
   findRoute,
   type GobgpConfig,
   type GobgpDaemon,
   type GobgpRouteSpec,
   Lab,
-  type ReceivedRouteJson,
   type SpeakerHandle,
   startGobgp,
   startSpeakerInNamespace,
   waitFor,
 } from '../../test-support/index.js';
-import { BOOT_SPEAKER_MODULE } from './frr-boot-speaker.test-support.js';
+import {
+  interopSpeakerConfig,
+  OUR_AS,
+  OURS_V4,
+  OURS_V6,
+  PEER_AS,
+  PEER_V4,
+  PEER_V6,
+  rxFrom,
+  WAIT,
+} from './interop-fixtures.test-support.js';
 
-const OUR_AS = 4200000001;
-const GOBGP_AS = 65002;
-const WAIT = { timeoutMs: 20_000, intervalMs: 100 };
-
-const OURS_V4: AdvertisementJson = {
-  prefix: '10.244.0.0/24',
-  communities: ['65001:100', '65001:200'],
-  largeCommunities: ['4200000001:1:1'],
-  med: 7,
-};
-const OURS_V6: AdvertisementJson = {
-  prefix: '2001:db8:244::/64',
-  communities: ['65001:600'],
-  largeCommunities: ['4200000001:6:6'],
-};
-const GOBGP_V4: GobgpRouteSpec = {
-  prefix: '10.55.0.0/24',
-  communities: ['65002:7'],
-  largeCommunities: ['65002:1:2'],
-  med: 9,
-};
-const GOBGP_V6: GobgpRouteSpec = {
-  prefix: '2001:db8:55::/64',
-  communities: ['65002:8'],
-  largeCommunities: ['65002:6:6'],
-};
+const GOBGP_AS = PEER_AS;
+const GOBGP_V4 = PEER_V4;
+const GOBGP_V6 = PEER_V6;
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -90,23 +75,8 @@ async function setupGobgp(opts: {
   return { lab, gobgp, a, b };
 }
 
-function speakerConfig(s: Setup, extra: { passive?: boolean; ipv6?: boolean; [k: string]: unknown } = {}) {
-  const { passive = false, ipv6 = true, ...rest } = extra;
-  return {
-    asn: OUR_AS,
-    routerId: s.a.ipv4,
-    holdTime: 9,
-    connectRetry: { minSeconds: 0.5, maxSeconds: 2 },
-    peers: [
-      { name: 'gobgp4', address: s.b.ipv4, asn: GOBGP_AS, passive },
-      ...(ipv6 ? [{ name: 'gobgp6', address: s.b.ipv6, asn: GOBGP_AS, passive }] : []),
-    ],
-    ...rest,
-  };
-}
-
-const rxFrom = (routes: readonly ReceivedRouteJson[], peer: string) =>
-  routes.filter((r) => r.peer === peer).sort((x, y) => x.prefix.localeCompare(y.prefix));
+const speakerConfig = (s: Setup, extra: Parameters<typeof interopSpeakerConfig>[2] = {}) =>
+  interopSpeakerConfig(s, 'gobgp', extra);
 
 /** Reads protobuf varint fields of a `google.protobuf.Any` value (GoBGP's capabilities in `neighbor -j`). */
 function protoVarints(base64: string): Map<number, number> {
@@ -335,14 +305,12 @@ describe('interop: our speaker ↔ GoBGP', () => {
     expect(await gobgp.established(a.ipv4)).toBe(false);
 
     const t0 = Date.now();
-    await startSpeakerInNamespace(
+    // A restarting speaker sends nothing before its first set() (no empty End-of-RIB that would sweep them).
+    const restarted = await startSpeakerInNamespace(
       s.lab,
-      {
-        ...speakerConfig(s, { ipv6: false, gracefulRestart: { ...gr, restarting: true } }),
-        advertisements: [kept],
-      },
-      { modulePath: BOOT_SPEAKER_MODULE, exportName: 'BootSpeaker' },
+      speakerConfig(s, { ipv6: false, gracefulRestart: { ...gr, restarting: true } }),
     );
+    await restarted.set([kept]);
     const after = await waitFor(
       async () => {
         const r = await ours();
