@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../testing/prng.test-support.js';
 import { createFsmState, transition } from './fsm.js';
 import { EVENT_TYPES, EVENTS } from './fsm.test-support.js';
 import { FSM_STATES, type FsmEvent, type FsmState, type FsmStateName, type FsmTimer } from './fsm-types.js';
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOLD_TIMES = [0, 3, 4, 9, 30, 90, 180, 65535, 1, 2];
 

@@ -1,5 +1,6 @@
 import { Cidr, FakeClock } from '@edgeway/core';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../testing/prng.test-support.js';
 import {
   BgpDecoder,
   type BgpMessage,
@@ -13,18 +14,6 @@ import { BgpListener } from './listener.js';
 import { familyOf } from './negotiate.js';
 import { BgpSession } from './session.js';
 import { type RawPeer, rawConnect, rawOpen, testConfig, waitUntil } from './session.test-support.js';
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Messages sent to the live session (≈ 3 s per 10,000 on loopback). */
 const MESSAGES = 100_000;

@@ -1,21 +1,10 @@
 import { Cidr } from '@edgeway/core';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../testing/prng.test-support.js';
 import { BgpError } from './bgp-error.js';
 import { BgpDecoder } from './decoder.js';
 import { type BgpMessage, decodeMessage, encodeMessage } from './message.js';
 import { notification } from './notification.js';
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: BgpMessage[] = [
   {
