@@ -7,7 +7,13 @@
  */
 
 export { type Clock, FakeClock, systemClock, type TimerHandle } from './clock/index.js';
-export { EdgewayError, isEdgewayError } from './errors/index.js';
+export {
+  type DescribedIssue,
+  describeSchemaIssues,
+  EdgewayError,
+  isEdgewayError,
+  type SchemaIssue,
+} from './errors/index.js';
 export { atomicTempPrefix, type WriteFileAtomicOptions, writeFileAtomic } from './fs/index.js';
 export {
   type AcquireLeaseOptions,
