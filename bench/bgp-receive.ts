@@ -29,6 +29,7 @@ import { benchLine, isMain } from './bench-util.js';
 import {
   BenchBird,
   benchBirdConfig,
+  benchSpeakerOptions,
   envCount,
   fmtMb,
   fmtMs,
@@ -63,7 +64,6 @@ function established(tx: BenchBird, proto: string, after: number): number {
 
 async function runOurs(lab: Lab, tx: BenchBird, count: number): Promise<Result> {
   const events = (process.env.BGP_BENCH_EVENTS ?? 'none') as 'all' | 'state' | 'none';
-  const prof = process.env.BGP_BENCH_CPU_PROF;
   const t0 = wallNow();
   const sp = await startSpeakerInNamespace(
     lab,
@@ -73,16 +73,7 @@ async function runOurs(lab: Lab, tx: BenchBird, count: number): Promise<Result> 
       listen: false,
       peers: [{ name: 'tx', address: TX.ip, asn: TX.asn }],
     },
-    {
-      nodeIndex: OURS.node,
-      events,
-      requestTimeoutMs: 600_000,
-      logLevel: 'warn',
-      nodeArgs: [
-        ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-        ...(process.env.BGP_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
-      ],
-    },
+    benchSpeakerOptions(OURS.node, events),
   );
   const tStarted = wallNow();
   const rssBefore = procMem(sp.pid).rss;

@@ -40,6 +40,7 @@ import { benchLine, isMain } from './bench-util.js';
 import {
   BenchBird,
   benchBirdConfig,
+  benchSpeakerOptions,
   envCount,
   fmtMb,
   fmtMs,
@@ -138,7 +139,6 @@ async function receive(
 
 async function runOurs(lab: Lab, count: number): Promise<Result> {
   const ads = Array.from({ length: count }, (_, i) => ({ prefix: prefixV4(i) }));
-  const prof = process.env.BGP_BENCH_CPU_PROF;
   const t0 = wallNow();
   const sp = await startSpeakerInNamespace(
     lab,
@@ -148,16 +148,7 @@ async function runOurs(lab: Lab, count: number): Promise<Result> {
       listen: { address: OURS.ip, port: 179 },
       peers: [{ name: 'rx', address: RX.ip, asn: RX.asn, passive: true }],
     },
-    {
-      nodeIndex: OURS.node,
-      events: 'none',
-      requestTimeoutMs: 600_000,
-      logLevel: 'warn',
-      nodeArgs: [
-        ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
-        ...(process.env.BGP_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
-      ],
-    },
+    benchSpeakerOptions(OURS.node, 'none'),
   );
   const tStarted = wallNow();
   await sp.set(ads);

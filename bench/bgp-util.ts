@@ -9,7 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, type LabOptions, parseBirdProtocol } from '../packages/bgp/test-support/index.js';
+import {
+  Lab,
+  type LabOptions,
+  parseBirdProtocol,
+  type SpeakerRunnerOptions,
+} from '../packages/bgp/test-support/index.js';
 import { giveToDaemon, ManagedProcess, makeDaemonDir, run } from '../packages/bgp/test-support/process.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -249,4 +254,25 @@ export async function withLab<T>(opts: LabOptions, fn: (lab: Lab) => Promise<T>)
     for (const s of sigs) process.off(s, onSignal);
     await lab.destroy();
   }
+}
+
+/**
+ * Runner options of our speaker child in a benchmark: quiet, long requests, and node flags from the environment
+ * (`BGP_BENCH_CPU_PROF=DIR` writes a CPU profile, `BGP_BENCH_NODE_ARGS` adds flags).
+ */
+export function benchSpeakerOptions(
+  nodeIndex: number,
+  events: SpeakerRunnerOptions['events'],
+): SpeakerRunnerOptions & { nodeIndex: number } {
+  const prof = process.env.BGP_BENCH_CPU_PROF;
+  return {
+    nodeIndex,
+    ...(events === undefined ? {} : { events }),
+    requestTimeoutMs: 600_000,
+    logLevel: 'warn',
+    nodeArgs: [
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      ...(process.env.BGP_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+    ],
+  };
 }
