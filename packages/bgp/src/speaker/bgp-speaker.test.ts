@@ -1,4 +1,4 @@
-import { type Advertisement, Cidr, IpAddress, type PeeringEvent } from '@edgeway/core';
+import { type Advertisement, Cidr, type PeeringEvent } from '@edgeway/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test-support/wait-for.js';
 import { BgpSpeaker } from './bgp-speaker.js';
@@ -260,6 +260,5 @@ describe('BgpSpeaker between two instances over loopback', () => {
       ['10.244.1.0/24', '127.0.0.2'],
       ['fd00:244:1::/64', '2001:db8::2'],
     ]);
-    expect(IpAddress.parse('2001:db8::2').family).toBe(6);
   });
 });
