@@ -63,6 +63,24 @@ async function main(argv: string[]): Promise<void> {
     ...(opts.region ? { regionId: opts.region } : {}),
     logger: stderrLogger({ name: 'cloud-emulator' }),
   });
+  // Signal handlers before the readiness line: a supervisor may send SIGINT/SIGTERM the moment it reads it.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    emulator.close().then(
+      () => {
+        process.stderr.write(`stopped (${signal})\n`);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   const keys = emulator.accessKeys.list();
   process.stdout.write(
     `${JSON.stringify({
@@ -83,24 +101,6 @@ async function main(argv: string[]): Promise<void> {
     ),
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    emulator.close().then(
-      () => {
-        process.stderr.write(`stopped (${signal})\n`);
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`error while stopping: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main(process.argv).catch((err: unknown) => {
